@@ -1,0 +1,28 @@
+/**
+ * @dnn/tensor: typed-array math for dnn. Shapes, a seeded splittable PRNG,
+ * the reference GEMM, and the element-wise and row-wise kernels training
+ * needs. No dependencies; runs in every JavaScript runtime.
+ * @module
+ */
+export { type FloatArray, type Tensor, sizeOf, tensor, sameShape } from './shape.ts';
+export { Rng } from './random.ts';
+export { type GemmFn, gemm, checkGemm } from './gemm.ts';
+export { addBias, sumRows, softmaxRows, argmaxRows, gatherRows } from './rowwise.ts';
+export {
+  type ActivationKernel,
+  linear,
+  sigmoid,
+  tanh,
+  lecunTanh,
+  relu,
+  leakyRelu,
+  elu,
+  softplus,
+  softmaxBackwardRows,
+  LEAKY_RELU_SLOPE,
+  ELU_ALPHA,
+  LECUN_A,
+  LECUN_B,
+} from './activations.ts';
+export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
+export { randomArray, maxRelativeError, toFloat64 } from './compare.ts';

@@ -1,0 +1,92 @@
+// Runs the whole test suite under Node, Bun and Deno, one runtime after the
+// other, and prints each runtime's counts and a final "N passed, N failed".
+// Bun and Deno run the TypeScript sources; Node 20 cannot strip types, so
+// the tests are first bundled to JavaScript with esbuild.
+// Usage: node scripts/test-all.mjs [--only node,bun,deno] [filter...]
+import { spawnSync } from 'node:child_process';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno'];
+const filters = args;
+const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
+
+function findTests(dir, found = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) findTests(path, found);
+    else if (/\.test\.ts$/.test(name)) found.push(relative(root, path));
+  }
+  return found;
+}
+
+const tests = ['packages', 'apps']
+  .flatMap((d) => findTests(join(root, d)))
+  .filter((t) => filters.length === 0 || filters.some((f) => t.includes(f)))
+  .sort();
+if (tests.length === 0) {
+  console.error('test-all: no test files matched');
+  process.exit(1);
+}
+
+function run(cmd, argv, env = {}) {
+  console.log(`\n$ ${cmd} ${argv.join(' ')}`);
+  const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  const out = (r.stdout ?? '') + (r.stderr ?? '');
+  process.stdout.write(out);
+  return { out, status: r.status ?? 1 };
+}
+
+/** Pulls the pass/fail counts out of a runner's closing lines. */
+function count(out, runtime) {
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const num = (re) => Number(plain.match(re)?.[1] ?? NaN);
+  if (runtime === 'node') return { passed: num(/^# pass (\d+)/m), failed: num(/^# fail (\d+)/m) };
+  if (runtime === 'bun') return { passed: num(/^\s*(\d+) pass/m), failed: num(/^\s*(\d+) fail/m) };
+  const m = plain.match(/(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/);
+  return { passed: m ? Number(m[1]) : NaN, failed: m ? Number(m[3]) : NaN };
+}
+
+const results = [];
+for (const runtime of only) {
+  let r;
+  if (runtime === 'node') {
+    rmSync(nodeOut, { recursive: true, force: true });
+    await build({
+      entryPoints: tests,
+      outdir: nodeOut,
+      outbase: root,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'inline',
+      logLevel: 'warning',
+    });
+    const files = tests.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
+    r = run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...files]);
+  } else if (runtime === 'bun') {
+    r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)]);
+  } else if (runtime === 'deno') {
+    r = run('npx', ['--no-install', 'deno', 'test', '-A', '--no-check', ...tests]);
+  } else {
+    console.error(`test-all: unknown runtime ${runtime}`);
+    process.exit(2);
+  }
+  const c = count(r.out, runtime);
+  const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
+  results.push({ runtime, ...c, ok });
+}
+
+console.log('\nruntime  passed  failed');
+for (const r of results) console.log(`${r.runtime.padEnd(8)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? '' : '  <- FAILED'}`);
+const passed = results.reduce((s, r) => s + (r.passed || 0), 0);
+const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.failed : 1) + (r.ok || r.failed > 0 ? 0 : 1), 0);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
