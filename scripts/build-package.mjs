@@ -3,11 +3,12 @@
 // .d.ts files. Shared by every package so the build is defined once.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, readFileSync, existsSync } from 'node:fs';
+import { rmSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const entries = pkg.dnnBuild?.entries ?? ['src/index.ts'];
+const entries = (pkg.dnnBuild?.entries ?? ['src/index.ts']).map((e) => (e.startsWith('.') ? e : `./${e}`));
 rmSync('dist', { recursive: true, force: true });
 
 await build({
@@ -17,7 +18,9 @@ await build({
   format: 'esm',
   platform: pkg.dnnBuild?.platform ?? 'neutral',
   target: 'es2022',
-  packages: 'external',
+  // Libraries leave every dependency as an import; the CLI bundles our own
+  // packages and keeps only the ones it names external.
+  ...(pkg.dnnBuild?.external ? { external: pkg.dnnBuild.external } : { packages: 'external' }),
   sourcemap: true,
   banner: pkg.dnnBuild?.banner ? { js: pkg.dnnBuild.banner } : undefined,
   logLevel: 'warning',
@@ -27,3 +30,19 @@ if (existsSync('tsconfig.json') && pkg.dnnBuild?.types !== false) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { stdio: 'inherit' });
 }
+
+// tsc keeps our './x.ts' specifiers in the .d.ts files; point them at the
+// emitted './x.js' names so consumers resolve them under any resolution.
+function fixDeclarations(dir) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) fixDeclarations(path);
+    else if (name.name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8');
+      const fixed = text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
+      if (fixed !== text) writeFileSync(path, fixed);
+    }
+  }
+}
+fixDeclarations('dist');

@@ -25,7 +25,7 @@ function mix(a: number, b: number): number {
 export class Rng {
   private readonly s = new Uint32Array(4);
   /** The seed words this stream was made from, for `split`. */
-  private readonly key: number;
+  private key: number;
   private spareNormal: number | null = null;
 
   /** @param seed any integer; equal seeds give equal streams. */
@@ -111,7 +111,7 @@ export class Rng {
   setState(state: readonly number[]): void {
     if (state.length !== 6) throw new RangeError('an Rng state has 6 numbers');
     for (let i = 0; i < 4; i++) this.s[i] = state[i];
-    (this as { key: number }).key = state[4];
+    this.key = state[4];
     this.spareNormal = Number.isNaN(state[5]) ? null : state[5];
   }
 }

@@ -1,0 +1,60 @@
+/**
+ * The interface a backend implements. `nn` owns the math's definition and
+ * the training loop; a backend only owns where the numbers live and how a
+ * step is computed: plain loops (`cpu`), a worker pool, or a GPU.
+ *
+ * A backend makes a Trainer for one run. The Trainer holds the parameters
+ * and optimizer state for the run and trains on ranges of a shuffled index
+ * list; it hands parameters back only when asked.
+ * @module
+ */
+import type { Dataset } from './dataset.ts';
+import type { OptimizerConfig } from './optimizers.ts';
+import type { ModelSpec } from './spec.ts';
+
+/** Version of this interface; bumped on any breaking change. */
+export const BACKEND_INTERFACE_VERSION = 1;
+
+export interface TrainerOptions {
+  spec: ModelSpec;
+  /** Initial parameters, laid out as `paramLayout(spec)`; copied. */
+  params: Float32Array;
+  optimizer: OptimizerConfig;
+  /** The training rows; the trainer may copy them to where it computes. */
+  data: Dataset;
+  /** Largest batch `train` will be given. */
+  maxBatch: number;
+}
+
+export interface TrainResult {
+  /** Sum over the trained rows of each row's loss. */
+  lossSum: number;
+  /** Rows trained. */
+  rows: number;
+  /** Optimizer steps taken so far in this run. */
+  steps: number;
+}
+
+export interface Trainer {
+  /**
+   * Trains on rows `order[start .. start + count)` of the training data in
+   * consecutive batches of `batchSize` (the last may be smaller), one
+   * optimizer step per batch, all at learning rate `lr`.
+   */
+  train(order: Uint32Array, start: number, count: number, batchSize: number, lr: number): Promise<TrainResult>;
+  /** Network outputs (after the output activation) for rows [start, end) of `data`. */
+  predict(data: Dataset, start: number, end: number): Promise<Float32Array>;
+  /** A copy of the current parameters. */
+  getParams(): Promise<Float32Array>;
+  /** Frees workers, GPU buffers and anything else held. */
+  dispose(): Promise<void>;
+}
+
+export interface Backend {
+  readonly interfaceVersion: typeof BACKEND_INTERFACE_VERSION;
+  /** Short name, as on the CLI: `cpu`, `workers`, `webgpu`. */
+  readonly name: string;
+  /** A one-line description for reports, e.g. `cpu (1 thread)`. */
+  describe(): string;
+  createTrainer(options: TrainerOptions): Promise<Trainer>;
+}

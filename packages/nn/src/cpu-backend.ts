@@ -1,0 +1,64 @@
+/**
+ * The reference backend: one thread, the plain kernels of @dnn/tensor (or
+ * faster ones passed in). Every other backend is checked against it.
+ * @module
+ */
+import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
+import type { Dataset } from './dataset.ts';
+import { computeGradients, createWorkspace, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
+import { createOptimizer } from './optimizers.ts';
+
+/** Rows per forward pass when predicting. */
+const PREDICT_CHUNK = 256;
+
+/** Creates the single-thread CPU backend. */
+export function cpuBackend(options: { kernels?: Kernels } = {}): Backend {
+  const kernels = options.kernels ?? referenceKernels;
+  return {
+    interfaceVersion: BACKEND_INTERFACE_VERSION,
+    name: 'cpu',
+    describe: () => 'cpu (1 thread)',
+    createTrainer: async (opts) => createCpuTrainer(opts, kernels),
+  };
+}
+
+function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
+  const { spec, data } = opts;
+  const params = Float32Array.from(opts.params);
+  const grads = new Float32Array(params.length);
+  const optimizer = createOptimizer(opts.optimizer);
+  const state = optimizer.init(params.length);
+  const ws = createWorkspace(spec, Math.max(opts.maxBatch, PREDICT_CHUNK));
+  let steps = 0;
+  const identity = new Uint32Array(ws.maxBatch);
+
+  return {
+    async train(order, start, count, batchSize, lr) {
+      if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
+      let lossSum = 0;
+      for (let b = start; b < start + count; b += batchSize) {
+        const rows = Math.min(batchSize, start + count - b);
+        loadBatch(ws, data.x, data.labels, order, b, rows);
+        lossSum += computeGradients(ws, params, grads, rows, kernels);
+        steps++;
+        optimizer.update(params, grads, state, lr, steps);
+      }
+      return { lossSum, rows: count, steps };
+    },
+    async predict(d: Dataset, from, to) {
+      const out = new Float32Array((to - from) * spec.outputSize);
+      for (let r = from; r < to; r += PREDICT_CHUNK) {
+        const rows = Math.min(PREDICT_CHUNK, to - r);
+        for (let i = 0; i < rows; i++) identity[i] = r + i;
+        loadBatch(ws, d.x, d.labels, identity, 0, rows);
+        const y = forward(ws, params, rows, kernels);
+        out.set(y.subarray(0, rows * spec.outputSize), (r - from) * spec.outputSize);
+      }
+      return out;
+    },
+    async getParams() {
+      return Float32Array.from(params);
+    },
+    async dispose() {},
+  };
+}

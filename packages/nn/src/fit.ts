@@ -1,0 +1,184 @@
+/**
+ * The training loop: shuffled mini-batches, a per-epoch learning rate, a
+ * validation split taken from the end of the training rows, and typed
+ * events that a CLI or page renders. The test set never enters here.
+ * @module
+ */
+import { Rng } from '@dnn/tensor';
+import type { Backend, Trainer } from './backend.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { checkDataset, type Dataset } from './dataset.ts';
+import { initParams, STREAM } from './init.ts';
+import { layerSizes, type ModelSpec } from './spec.ts';
+import { parameterCount } from './layout.ts';
+import { metricsFromOutputs, type Metrics } from './metrics.ts';
+import type { OptimizerConfig } from './optimizers.ts';
+import { learningRateAt, type ScheduleConfig } from './schedules.ts';
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  /** Rows taken from the end of `data` for validation (0 for none). */
+  validation: number;
+  /** Drives initialisation and shuffling. */
+  seed: number;
+  /** Defaults to the single-thread CPU backend. */
+  backend?: Backend;
+  /** Start from these parameters instead of a fresh initialisation. */
+  initialParams?: Float32Array;
+  onEvent?: (event: FitEvent) => void;
+  /** Stops training after the current chunk of batches. */
+  signal?: AbortSignal;
+  /** Progress events per epoch (default 100). */
+  progressSteps?: number;
+}
+
+export interface StartEvent {
+  type: 'start';
+  backend: string;
+  architecture: number[];
+  parameters: number;
+  trainSize: number;
+  validationSize: number;
+  seed: number;
+}
+export interface ProgressEvent {
+  type: 'progress';
+  epoch: number;
+  /** Rows trained so far in this epoch, and the epoch's total. */
+  rows: number;
+  total: number;
+  /** Mean training loss so far in this epoch. */
+  trainLoss: number;
+}
+export interface EpochEvent {
+  type: 'epoch';
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+  validationAccuracy: number;
+  learningRate: number;
+  seconds: number;
+}
+export type FitEvent = StartEvent | ProgressEvent | EpochEvent;
+
+export interface FitResult {
+  params: Float32Array;
+  history: EpochEvent[];
+  /** Validation metrics after the last epoch (null without validation). */
+  validation: Metrics | null;
+  trainSeconds: number;
+  /** True when `signal` stopped the run early. */
+  aborted: boolean;
+}
+
+/** Thrown when the loss stops being a finite number. */
+export class DivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+  ) {
+    super(`the training loss became NaN or infinite in epoch ${epoch} near step ${step}; try a lower learning rate`);
+    this.name = 'DivergedError';
+  }
+}
+
+/** Checks fit options against the data; throws RangeError naming the option. */
+export function checkFitOptions(data: Dataset, o: FitOptions): void {
+  const trainSize = data.count - o.validation;
+  if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
+  if (!Number.isInteger(o.validation) || o.validation < 0) throw new RangeError(`validation must be a non-negative integer, got ${o.validation}`);
+  if (o.validation >= data.count) throw new RangeError(`validation (${o.validation}) must be smaller than the training data (${data.count} rows)`);
+  if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
+  if (o.batchSize > trainSize) throw new RangeError(`batchSize (${o.batchSize}) is larger than the ${trainSize} training rows`);
+  if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw new RangeError(`learning rate must be a positive number, got ${o.schedule.lr}`);
+}
+
+/**
+ * Trains a network of `spec` on `data`.
+ * @example
+ * const result = await fit(defaultSpec(), train, {
+ *   epochs: 2, batchSize: 100, validation: 10000, seed: 1,
+ *   optimizer: { name: 'adam' }, schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 },
+ * });
+ */
+export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): Promise<FitResult> {
+  checkDataset(data, 'training data');
+  if (data.features !== spec.inputSize) throw new RangeError(`the data has ${data.features} features, the model takes ${spec.inputSize}`);
+  checkFitOptions(data, options);
+  const backend = options.backend ?? cpuBackend();
+  const emit = options.onEvent ?? (() => {});
+  const trainSize = data.count - options.validation;
+  const params = options.initialParams ?? initParams(spec, options.seed);
+  const started = now();
+
+  emit({
+    type: 'start',
+    backend: backend.describe(),
+    architecture: layerSizes(spec),
+    parameters: parameterCount(spec),
+    trainSize,
+    validationSize: options.validation,
+    seed: options.seed,
+  });
+
+  const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize });
+  const history: EpochEvent[] = [];
+  let validation: Metrics | null = null;
+  let aborted = false;
+  try {
+    const order = new Uint32Array(trainSize);
+    const shuffle = new Rng(options.seed).split(STREAM.shuffle);
+    const batches = Math.ceil(trainSize / options.batchSize);
+    const chunkBatches = Math.max(1, Math.ceil(batches / (options.progressSteps ?? 100)));
+    for (let epoch = 1; epoch <= options.epochs && !aborted; epoch++) {
+      const epochStart = now();
+      const lr = learningRateAt(options.schedule, epoch - 1, options.epochs);
+      for (let i = 0; i < trainSize; i++) order[i] = i;
+      // Each epoch's order depends only on the seed and the epoch number.
+      shuffle.split(epoch).shuffle(order);
+      let lossSum = 0;
+      let rows = 0;
+      for (let b = 0; b < batches; b += chunkBatches) {
+        const start = b * options.batchSize;
+        const count = Math.min(chunkBatches * options.batchSize, trainSize - start);
+        const r = await trainer.train(order, start, count, options.batchSize, lr);
+        lossSum += r.lossSum;
+        rows += r.rows;
+        if (!Number.isFinite(lossSum)) throw new DivergedError(epoch, r.steps);
+        emit({ type: 'progress', epoch, rows, total: trainSize, trainLoss: lossSum / rows });
+        if (options.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+      }
+      if (aborted) break;
+      validation = options.validation > 0 ? await validate(trainer, spec, data, trainSize) : null;
+      const event: EpochEvent = {
+        type: 'epoch',
+        epoch,
+        trainLoss: lossSum / rows,
+        validationLoss: validation?.loss ?? NaN,
+        validationAccuracy: validation?.accuracy ?? NaN,
+        learningRate: lr,
+        seconds: (now() - epochStart) / 1000,
+      };
+      history.push(event);
+      emit(event);
+    }
+    return { params: await trainer.getParams(), history, validation, trainSeconds: (now() - started) / 1000, aborted };
+  } finally {
+    await trainer.dispose();
+  }
+}
+
+async function validate(trainer: Trainer, spec: ModelSpec, data: Dataset, from: number): Promise<Metrics> {
+  const outputs = await trainer.predict(data, from, data.count);
+  return metricsFromOutputs(spec, outputs, data.labels.subarray(from, data.count));
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}

@@ -1,0 +1,61 @@
+/**
+ * A trained model: its spec and its parameters, and what can be done with
+ * one without training: predict and evaluate.
+ * @module
+ */
+import type { Backend } from './backend.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { checkDataset, type Dataset } from './dataset.ts';
+import { initParams } from './init.ts';
+import { parameterCount } from './layout.ts';
+import { metricsFromOutputs, type Metrics } from './metrics.ts';
+import { createWorkspace, forward } from './network.ts';
+import { validateSpec, type ModelSpec } from './spec.ts';
+
+export interface Model {
+  spec: ModelSpec;
+  params: Float32Array;
+}
+
+/** A freshly initialised model. */
+export function createModel(spec: ModelSpec, seed = 1): Model {
+  const valid = validateSpec(spec);
+  return { spec: valid, params: initParams(valid, seed) };
+}
+
+/**
+ * Outputs (probabilities for a softmax model) for `rows` inputs, row-major,
+ * raw values (bytes are scaled by the spec's inputScale).
+ * @example
+ * const probs = predict(model, imageBytes, 1); // Float32Array(10)
+ */
+export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / model.spec.inputSize): Float32Array {
+  const { spec, params } = model;
+  if (params.length !== parameterCount(spec)) throw new RangeError(`the model has ${params.length} parameters, its spec needs ${parameterCount(spec)}`);
+  if (!Number.isInteger(rows) || x.length !== rows * spec.inputSize) {
+    throw new RangeError(`predict: ${x.length} input values are not a whole number of rows of ${spec.inputSize}`);
+  }
+  const chunk = Math.min(Math.max(rows, 1), 256);
+  const ws = createWorkspace(spec, chunk);
+  const out = new Float32Array(rows * spec.outputSize);
+  for (let r = 0; r < rows; r += chunk) {
+    const n = Math.min(chunk, rows - r);
+    const src = x.subarray(r * spec.inputSize, (r + n) * spec.inputSize);
+    for (let i = 0; i < src.length; i++) ws.a[0][i] = src[i] * spec.inputScale;
+    out.set(forward(ws, params, n).subarray(0, n * spec.outputSize), r * spec.outputSize);
+  }
+  return out;
+}
+
+/** Loss, accuracy, per-class accuracy and confusion matrix of a model on a dataset. */
+export async function evaluate(model: Model, data: Dataset, options: { backend?: Backend } = {}): Promise<Metrics> {
+  checkDataset(data, 'evaluation data');
+  const backend = options.backend ?? cpuBackend();
+  const trainer = await backend.createTrainer({ spec: model.spec, params: model.params, optimizer: { name: 'sgd' }, data, maxBatch: 1 });
+  try {
+    const outputs = await trainer.predict(data, 0, data.count);
+    return metricsFromOutputs(model.spec, outputs, data.labels);
+  } finally {
+    await trainer.dispose();
+  }
+}

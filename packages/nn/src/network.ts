@@ -1,0 +1,149 @@
+/**
+ * Forward and backward passes of a spec over a flat parameter vector: the
+ * math of a training step, written once. Backends that compute on the CPU
+ * (one thread or workers) call these; the GEMM is passed in so a faster
+ * kernel can replace the reference without touching the math.
+ * @module
+ */
+import { addBias, gemm as referenceGemm, gatherRows, softmaxCrossEntropy, meanSquaredError, sumRows } from '@dnn/tensor';
+import type { FloatArray, GemmFn } from '@dnn/tensor';
+import { activate, activateBackward } from './activation.ts';
+import { paramLayout, type ParamLayout } from './layout.ts';
+import type { ModelSpec } from './spec.ts';
+
+/** The kernels the passes use; defaults to the plain reference. */
+export interface Kernels {
+  gemm: GemmFn;
+}
+
+export const referenceKernels: Kernels = { gemm: referenceGemm };
+
+/**
+ * Buffers for one batch size, allocated once per run so the training loop
+ * allocates nothing. `z[l]` holds layer l's pre-activations, `a[l]` its
+ * outputs; `a[0]` is the scaled input batch.
+ */
+export interface Workspace {
+  readonly spec: ModelSpec;
+  readonly layout: ParamLayout;
+  readonly maxBatch: number;
+  readonly z: FloatArray[];
+  readonly a: FloatArray[];
+  /** Gradient with respect to a layer's output, then its pre-activation. */
+  readonly delta: FloatArray;
+  readonly deltaPrev: FloatArray;
+  readonly labels: Uint8Array;
+}
+
+/**
+ * Allocates the buffers for batches of up to `maxBatch` rows. Float64Array
+ * is for gradient checks; training uses the float32 default.
+ */
+export function createWorkspace(
+  spec: ModelSpec,
+  maxBatch: number,
+  Float: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array,
+): Workspace {
+  const layout = paramLayout(spec);
+  const widest = Math.max(...layout.layers.map((l) => l.outputs));
+  return {
+    spec,
+    layout,
+    maxBatch,
+    a: [new Float(maxBatch * spec.inputSize), ...layout.layers.map((l) => new Float(maxBatch * l.outputs))],
+    z: layout.layers.map((l) => new Float(maxBatch * l.outputs)),
+    delta: new Float(maxBatch * widest),
+    deltaPrev: new Float(maxBatch * widest),
+    labels: new Uint8Array(maxBatch),
+  };
+}
+
+/** Fills the workspace's input rows and labels from a dataset. */
+export function loadBatch(
+  ws: Workspace,
+  x: Uint8Array | Float32Array,
+  labels: Uint8Array,
+  indices: ArrayLike<number>,
+  start: number,
+  rows: number,
+): void {
+  if (rows > ws.maxBatch) throw new RangeError(`batch of ${rows} exceeds the workspace's ${ws.maxBatch}`);
+  gatherRows(x, ws.spec.inputSize, indices, start, rows, ws.spec.inputScale, ws.a[0]);
+  for (let r = 0; r < rows; r++) ws.labels[r] = labels[indices[start + r]];
+}
+
+/** Runs the network on the first `rows` inputs in `ws.a[0]`; returns the output buffer. */
+export function forward(ws: Workspace, params: FloatArray, rows: number, kernels: Kernels = referenceKernels): FloatArray {
+  const { layers } = ws.layout;
+  const acts = [...ws.spec.activations, ws.spec.output];
+  for (let l = 0; l < layers.length; l++) {
+    const { inputs, outputs, weight, bias } = layers[l];
+    const z = ws.z[l];
+    // Z = X W^T + b, with W stored [out, in].
+    kernels.gemm(false, true, rows, outputs, inputs, 1, ws.a[l], params.subarray(weight, weight + inputs * outputs), 0, z);
+    addBias(rows, outputs, z, params.subarray(bias, bias + outputs));
+    activate(acts[l], rows, outputs, z, ws.a[l + 1]);
+  }
+  return ws.a[layers.length];
+}
+
+/**
+ * Loss of the batch in `ws` after `forward`, summed over rows; writes the
+ * gradient of the mean over `batch` rows with respect to the output layer's
+ * pre-activation into `ws.delta`.
+ */
+export function lossAndOutputGrad(ws: Workspace, rows: number, batch = rows): number {
+  const { spec } = ws;
+  const n = spec.outputSize;
+  const y = ws.a[ws.a.length - 1];
+  if (spec.loss === 'cross-entropy') {
+    // validateSpec guarantees a softmax output: the fused gradient p - onehot.
+    return softmaxCrossEntropy(rows, n, y, ws.labels, ws.delta, batch);
+  }
+  const loss = meanSquaredError(rows, n, y, ws.labels, ws.deltaPrev, batch);
+  const last = ws.z.length - 1;
+  activateBackward(spec.output, rows, n, ws.z[last], y, ws.deltaPrev, ws.delta);
+  return loss;
+}
+
+/**
+ * Backpropagates `ws.delta` (set by lossAndOutputGrad) and writes every
+ * parameter's gradient into `grads`, laid out like the parameters.
+ */
+export function backward(ws: Workspace, params: FloatArray, grads: FloatArray, rows: number, kernels: Kernels = referenceKernels): void {
+  const { layers } = ws.layout;
+  const acts = ws.spec.activations;
+  let delta = ws.delta;
+  let spare = ws.deltaPrev;
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const { inputs, outputs, weight, bias } = layers[l];
+    // dW = dZ^T X: every weight gets its own input times its node's delta
+    // (the seed left the input out).
+    kernels.gemm(true, false, outputs, inputs, rows, 1, delta, ws.a[l], 0, grads.subarray(weight, weight + inputs * outputs));
+    sumRows(rows, outputs, delta, grads.subarray(bias, bias + outputs));
+    if (l === 0) break;
+    // dA_prev = dZ W, then through the previous layer's activation.
+    kernels.gemm(false, false, rows, inputs, outputs, 1, delta, params.subarray(weight, weight + inputs * outputs), 0, spare);
+    activateBackward(acts[l - 1], rows, inputs, ws.z[l - 1], ws.a[l], spare, spare);
+    const t = delta;
+    delta = spare;
+    spare = t;
+  }
+}
+
+/** Forward, loss and backward for the loaded batch: the gradient of one step. Returns the summed loss. */
+export function computeGradients(
+  ws: Workspace,
+  params: FloatArray,
+  grads: FloatArray,
+  rows: number,
+  kernels: Kernels = referenceKernels,
+  batch = rows,
+): number {
+  forward(ws, params, rows, kernels);
+  const loss = lossAndOutputGrad(ws, rows, batch);
+  backward(ws, params, grads, rows, kernels);
+  return loss;
+}
+
+export { paramLayout };

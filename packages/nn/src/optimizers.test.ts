@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createOptimizer } from './optimizers.ts';
+import { learningRateAt } from './schedules.ts';
+
+const grads = [0.5, -1, 0.25];
+
+function run(name: 'sgd' | 'momentum' | 'adam', lr: number): number[] {
+  const opt = createOptimizer({ name });
+  const p = Float32Array.of(1);
+  const state = opt.init(1);
+  return grads.map((g, i) => {
+    opt.update(p, Float32Array.of(g), state, lr, i + 1);
+    return p[0];
+  });
+}
+
+const close = (a: number[], b: number[], tol = 1e-6) => a.every((v, i) => Math.abs(v - b[i]) < tol);
+
+test('sgd: p -= lr g', () => {
+  assert.ok(close(run('sgd', 0.1), [0.95, 1.05, 1.025]));
+});
+
+test('momentum (PyTorch form v = 0.9 v + g) against hand-computed values', () => {
+  assert.ok(close(run('momentum', 0.1), [0.95, 1.005, 1.0295]));
+});
+
+test('adam with bias correction against hand-computed values', () => {
+  // t=1: m=0.05, v=0.00025, m^=0.5, v^=0.25, p = 1 - 0.1*0.5/(0.5+1e-8).
+  const got = run('adam', 0.1);
+  assert.ok(close(got, [0.900000002, 0.9366103542, 0.9502794203]), `got ${got}`);
+});
+
+test('update touches only [start, end)', () => {
+  const opt = createOptimizer({ name: 'adam' });
+  const p = Float32Array.of(1, 1, 1, 1);
+  const state = opt.init(4);
+  opt.update(p, Float32Array.of(1, 1, 1, 1), state, 0.1, 1, 1, 3);
+  assert.deepEqual([...p].map((v) => v === 1), [true, false, false, true]);
+  assert.equal(state.slots.length, 2);
+});
+
+test('unknown optimizer is an error', () => {
+  assert.throws(() => createOptimizer({ name: 'rmsprop' as 'sgd' }), /unknown optimizer "rmsprop"/);
+});
+
+test('schedules: constant, linear 1e-3 -> 1e-5, cosine', () => {
+  const lin = { name: 'linear' as const, lr: 1e-3, lrEnd: 1e-5 };
+  assert.equal(learningRateAt(lin, 0, 10), 1e-3);
+  assert.ok(Math.abs(learningRateAt(lin, 9, 10) - 1e-5) < 1e-15);
+  assert.ok(Math.abs(learningRateAt(lin, 3, 4) - 1e-5) < 1e-15);
+  assert.ok(Math.abs(learningRateAt(lin, 1, 3) - 5.05e-4) < 1e-15);
+  const cos = { name: 'cosine' as const, lr: 1, lrEnd: 0 };
+  assert.equal(learningRateAt(cos, 0, 5), 1);
+  assert.ok(Math.abs(learningRateAt(cos, 2, 5) - 0.5) < 1e-12);
+  assert.ok(Math.abs(learningRateAt(cos, 4, 5)) < 1e-12);
+  assert.equal(learningRateAt({ name: 'constant', lr: 0.3, lrEnd: 0 }, 7, 10), 0.3);
+  assert.equal(learningRateAt(lin, 0, 1), 1e-3, 'one epoch uses the starting rate');
+});
