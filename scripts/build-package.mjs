@@ -3,7 +3,7 @@
 // .d.ts files. Shared by every package so the build is defined once.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { chmodSync, rmSync, readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -24,6 +24,7 @@ await build({
   sourcemap: true,
   banner: pkg.dnnBuild?.banner ? { js: pkg.dnnBuild.banner } : undefined,
   logLevel: 'warning',
+  define: { __DNN_VERSION__: JSON.stringify(pkg.version) },
 });
 
 if (existsSync('tsconfig.json') && pkg.dnnBuild?.types !== false) {
@@ -46,3 +47,6 @@ function fixDeclarations(dir) {
   }
 }
 fixDeclarations('dist');
+
+// A bin must be executable for npx and package managers to run it.
+for (const file of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) chmodSync(file, 0o755);

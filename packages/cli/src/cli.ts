@@ -1,1 +1,70 @@
-console.log("hi")
+/**
+ * dnn-cli: the command line of dnn. Parses the command, runs it, and turns
+ * errors into one line on stderr with the right exit code (2: usage,
+ * 1: anything else, 130: interrupted). DNN_DEBUG=1 adds the stack trace.
+ */
+import { DataError } from '@dnn/data-mnist';
+import { DivergedError, ModelFileError } from '@dnn/nn';
+import { Interrupted, UsageError } from './errors.ts';
+import { nearest } from './suggest.ts';
+import { train } from './train.ts';
+import { VERSION } from './version.ts';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  train: { run: train, help: 'train a network on MNIST and report test accuracy' },
+};
+
+const HELP = `dnn-cli ${VERSION}: train and run small neural networks (MNIST out of the box)
+
+Usage: dnn-cli <command> [flags]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(8)} ${c.help}`)
+  .join('\n')}
+
+Run 'dnn-cli <command> --help' for its flags. Examples:
+  dnn-cli train
+  dnn-cli train --epochs 1 --limit 5000 --json`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(VERSION);
+    return 0;
+  }
+  const c = COMMANDS[command];
+  if (!c) {
+    const hint = nearest(command, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command ${JSON.stringify(command)}${hint ? `; did you mean ${hint}?` : ''} (see dnn-cli --help)`);
+  }
+  return c.run(rest);
+}
+
+function exitCodeOf(e: unknown): number {
+  if (e instanceof UsageError) return 2;
+  if (e instanceof Interrupted) return 130;
+  return 1;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof UsageError || e instanceof DataError || e instanceof ModelFileError || e instanceof DivergedError || e instanceof Interrupted) {
+    return e.message;
+  }
+  const err = e as { code?: string; path?: string; message?: string };
+  if (err?.code && err.path) return `${err.path}: ${err.message}`;
+  return err?.message ?? String(e);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`dnn-cli: error: ${describe(e)}\n`);
+    if (process.env.DNN_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exit(exitCodeOf(e));
+  },
+);

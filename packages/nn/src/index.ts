@@ -55,3 +55,4 @@ export {
   fit,
 } from './fit.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
+export { MODEL_FORMAT, MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, encodeModel, decodeModel } from './safetensors.ts';

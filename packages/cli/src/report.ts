@@ -1,0 +1,59 @@
+/**
+ * The text reports of `train`: one line per epoch and the final report
+ * (the seed's, done right).
+ */
+import type { EpochEvent, Metrics, ModelSpec } from '@dnn/nn';
+import { layerSizes, paramLayout } from '@dnn/nn';
+import { fixed, pct, sci, table, thousands } from './format.ts';
+
+export function epochLine(e: EpochEvent, epochs: number): string {
+  const w = String(epochs).length;
+  return (
+    `epoch ${String(e.epoch).padStart(w)}/${epochs}  train loss ${fixed(e.trainLoss)}  ` +
+    `val loss ${fixed(e.validationLoss)}  val acc ${pct(e.validationAccuracy)}  lr ${sci(e.learningRate)}  ${e.seconds.toFixed(1)}s`
+  );
+}
+
+export function architectureReport(spec: ModelSpec): string {
+  const sizes = layerSizes(spec);
+  const acts = [...spec.activations, spec.output];
+  const rows: (string | number)[][] = [['layer', 'nodes', 'activation', 'weight', 'bias', 'parameters']];
+  rows.push(['input', sizes[0], '', '', '', '']);
+  const { layers, size } = paramLayout(spec);
+  layers.forEach((l, i) => {
+    rows.push([i + 1, l.outputs, acts[i], `[${l.outputs}, ${l.inputs}]`, `[${l.outputs}]`, thousands(l.inputs * l.outputs + l.outputs)]);
+  });
+  rows.push(['total', '', '', '', '', thousands(size)]);
+  return `Architecture: ${sizes.join('-')}, loss ${spec.loss}\n${table(rows)}`;
+}
+
+export function metricsReport(m: Metrics, what: string): string {
+  const digits = m.perClassAccuracy.map((_, i) => i);
+  const correct = Math.round(m.accuracy * m.count);
+  const lines = [
+    `${what} accuracy ${pct(m.accuracy)} (${thousands(correct)}/${thousands(m.count)}), loss ${fixed(m.loss)}`,
+    '',
+    'Accuracy per digit:',
+    table([['digit', ...digits], ['accuracy', ...m.perClassAccuracy.map((a) => pct(a, 1))]]),
+    '',
+    'Confusion matrix (rows: true digit, columns: predicted):',
+    table([['', ...digits], ...m.confusionMatrix.map((row, i) => [i, ...row])]),
+  ];
+  return lines.join('\n');
+}
+
+/** Best and final losses and accuracy over the epochs. */
+export function historyReport(history: EpochEvent[]): string {
+  if (history.length === 0) return 'No epoch completed.';
+  const last = history[history.length - 1];
+  const best = (key: 'trainLoss' | 'validationLoss', better: (a: number, b: number) => boolean) =>
+    history.reduce((b, e) => (better(e[key], b[key]) ? e : b), history[0]);
+  const bt = best('trainLoss', (a, b) => a < b);
+  const bv = best('validationLoss', (a, b) => a < b);
+  const ba = history.reduce((b, e) => (e.validationAccuracy > b.validationAccuracy ? e : b), history[0]);
+  return [
+    `Training loss:       best ${fixed(bt.trainLoss)} (epoch ${bt.epoch}), final ${fixed(last.trainLoss)}`,
+    `Validation loss:     best ${fixed(bv.validationLoss)} (epoch ${bv.epoch}), final ${fixed(last.validationLoss)}`,
+    `Validation accuracy: best ${pct(ba.validationAccuracy)} (epoch ${ba.epoch}), final ${pct(last.validationAccuracy)}`,
+  ].join('\n');
+}

