@@ -3,6 +3,7 @@
  * errors into one line on stderr with the right exit code (2: usage,
  * 1: anything else, 130: interrupted). DNN_DEBUG=1 adds the stack trace.
  */
+import './relaxed-simd.ts';
 import { DataError } from '@dnn/data-mnist';
 import { DivergedError, ModelFileError } from '@dnn/nn';
 import { Interrupted, UsageError } from './errors.ts';

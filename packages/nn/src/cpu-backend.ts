@@ -5,19 +5,24 @@
  */
 import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
-import { computeGradients, createWorkspace, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
+import { computeGradients, createWorkspace, fastKernels, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
 
 /** Rows per forward pass when predicting. */
 const PREDICT_CHUNK = 256;
 
-/** Creates the single-thread CPU backend. */
-export function cpuBackend(options: { kernels?: Kernels } = {}): Backend {
-  const kernels = options.kernels ?? referenceKernels;
+/**
+ * Creates the single-thread CPU backend. `kernels: 'reference'` uses the
+ * plain loops (slow; for checking), the default the fastest available.
+ */
+export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast' } = {}): Backend {
+  const fast = options.kernels === undefined || options.kernels === 'fast' ? fastKernels() : null;
+  const kernels = fast ?? (options.kernels === 'reference' ? referenceKernels : (options.kernels as Kernels));
+  const label = fast ? fast.path : options.kernels === 'reference' ? 'reference loops' : 'custom kernels';
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'cpu',
-    describe: () => 'cpu (1 thread)',
+    describe: () => `cpu (1 thread, ${label})`,
     createTrainer: async (opts) => createCpuTrainer(opts, kernels),
   };
 }

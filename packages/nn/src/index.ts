@@ -24,6 +24,7 @@ export {
   type Kernels,
   type Workspace,
   referenceKernels,
+  fastKernels,
   createWorkspace,
   loadBatch,
   forward,

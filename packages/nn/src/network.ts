@@ -5,7 +5,7 @@
  * kernel can replace the reference without touching the math.
  * @module
  */
-import { addBias, gemm as referenceGemm, gatherRows, softmaxCrossEntropy, meanSquaredError, sumRows } from '@dnn/tensor';
+import { addBias, createFastGemm, gemm as referenceGemm, gatherRows, softmaxCrossEntropy, meanSquaredError, sumRows } from '@dnn/tensor';
 import type { FloatArray, GemmFn } from '@dnn/tensor';
 import { activate, activateBackward } from './activation.ts';
 import { paramLayout, type ParamLayout } from './layout.ts';
@@ -16,7 +16,18 @@ export interface Kernels {
   gemm: GemmFn;
 }
 
+/** The plain loops: the oracle every faster path is tested against. */
 export const referenceKernels: Kernels = { gemm: referenceGemm };
+
+/**
+ * The fastest kernels this runtime has (WebAssembly SIMD, else blocked
+ * TypeScript; `DNN_SIMD=off` forces the latter). Each call makes its own
+ * instance, with its own scratch memory.
+ */
+export function fastKernels(): Kernels & { path: string } {
+  const { gemm, path } = createFastGemm();
+  return { gemm, path };
+}
 
 /**
  * Buffers for one batch size, allocated once per run so the training loop

@@ -26,3 +26,6 @@ export {
 } from './activations.ts';
 export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 export { randomArray, maxRelativeError, toFloat64 } from './compare.ts';
+export { createBlockedGemm } from './gemm-blocked.ts';
+export { type SimdLevel, detectSimd, createWasmGemm } from './wasm/gemm-wasm.ts';
+export { type SimdChoice, type FastGemm, createFastGemm } from './kernels.ts';

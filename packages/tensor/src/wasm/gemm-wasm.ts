@@ -1,0 +1,77 @@
+/**
+ * The WebAssembly SIMD GEMM. The module is embedded (base64) and compiled
+ * synchronously on first use (it is under 2 KB, within every runtime's
+ * limit for synchronous compiles). Operands are copied into the module's
+ * memory, which grows as needed and is reused across calls.
+ * @module
+ */
+import { checkGemm, gemm as referenceGemm, type GemmFn } from '../gemm.ts';
+import { GEMM_RELAXED_BASE64, GEMM_SIMD_BASE64 } from './kernels.generated.ts';
+
+/** What the runtime can run: relaxed SIMD (fused multiply-add), SIMD128, or neither. */
+export type SimdLevel = 'relaxed' | 'simd' | 'none';
+
+type WasmGemm = (
+  transA: number,
+  transB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: number,
+  b: number,
+  beta: number,
+  c: number,
+  scratch: number,
+) => void;
+
+const bytesOf = (b64: string) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+let detected: SimdLevel | undefined;
+
+/** The best SIMD level this runtime validates (checked once). */
+export function detectSimd(): SimdLevel {
+  if (detected) return detected;
+  const wasm = (globalThis as { WebAssembly?: typeof WebAssembly }).WebAssembly;
+  if (!wasm) return (detected = 'none');
+  if (wasm.validate(bytesOf(GEMM_RELAXED_BASE64))) return (detected = 'relaxed');
+  if (wasm.validate(bytesOf(GEMM_SIMD_BASE64))) return (detected = 'simd');
+  return (detected = 'none');
+}
+
+/**
+ * A GEMM backed by the WebAssembly kernel at `level` (default: the best
+ * detected). Float64 arrays fall back to the reference.
+ */
+export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() as Exclude<SimdLevel, 'none'>): GemmFn {
+  if ((level as SimdLevel) === 'none') throw new Error('this runtime has no WebAssembly SIMD');
+  const module = new WebAssembly.Module(bytesOf(level === 'relaxed' ? GEMM_RELAXED_BASE64 : GEMM_SIMD_BASE64));
+  const instance = new WebAssembly.Instance(module, {});
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const run = instance.exports.gemm as WasmGemm;
+  let heap = new Float32Array(memory.buffer);
+
+  return (transA, transB, m, n, k, alpha, a, b, beta, c) => {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+      referenceGemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+      return;
+    }
+    checkGemm(transA, transB, m, n, k, a, b, c);
+    if (m === 0 || n === 0) return;
+    // Float offsets, each region 16-byte aligned.
+    const align = (x: number) => (x + 3) & ~3;
+    const aOff = 0;
+    const bOff = align(aOff + m * k);
+    const cOff = align(bOff + k * n);
+    const sOff = align(cOff + m * n);
+    const end = sOff + 8 * k + 32;
+    if (end * 4 > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
+      heap = new Float32Array(memory.buffer);
+    }
+    heap.set(a.length === m * k ? a : a.subarray(0, m * k), aOff);
+    heap.set(b.length === k * n ? b : b.subarray(0, k * n), bOff);
+    if (beta !== 0) heap.set(c.subarray(0, m * n), cOff);
+    run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, aOff * 4, bOff * 4, beta, cOff * 4, sOff * 4);
+    c.set(heap.subarray(cOff, cOff + m * n));
+  };
+}
