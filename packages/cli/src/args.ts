@@ -32,8 +32,15 @@ export function parseFlags(argv: string[], flags: Flags): { values: Record<strin
       if (next === undefined || (next.startsWith('--') && !/^-\d/.test(next))) throw new UsageError(`--${name} needs a value (${flags[name].value ?? 'VALUE'})`);
     }
   });
+  // parseArgs calls `--lr -0.1` ambiguous; join such pairs as `--lr=-0.1`.
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    if (name && flags[name]?.type === 'string' && /^-\d|^-\.\d/.test(argv[i + 1] ?? '')) joined.push(`${argv[i]}=${argv[++i]}`);
+    else joined.push(argv[i]);
+  }
   try {
-    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: joined, options, allowPositionals: true, strict: true });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (e) {
     const msg = (e as Error).message;

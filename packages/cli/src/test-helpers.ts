@@ -1,0 +1,34 @@
+/** Runs the built CLI in the runtime running the tests (node, bun or deno). */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** The built CLI, found through the workspace link (tests may run from a bundle elsewhere). */
+export const CLI = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), 'dist', 'cli.js');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const g = globalThis as { Deno?: unknown };
+  const argv = g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args];
+  const r = spawnSync(process.execPath, argv, {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** The JSON events printed by `--json`. */
+export function events(stdout: string): Record<string, any>[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
