@@ -4,7 +4,7 @@
 // the tests are first bundled to JavaScript with esbuild.
 // Usage: node scripts/test-all.mjs [--only node,bun,deno] [filter...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
@@ -26,6 +26,7 @@ function findTests(dir, found = []) {
 }
 
 const tests = ['packages', 'apps']
+  .filter((d) => existsSync(join(root, d)))
   .flatMap((d) => findTests(join(root, d)))
   .filter((t) => filters.length === 0 || filters.some((f) => t.includes(f)))
   .sort();
