@@ -1,8 +1,9 @@
 /**
- * @dnn/backend-cpu-workers: data-parallel training on a pool of workers
- * sharing memory. Not built yet; see README.md.
+ * @dnn/backend-cpu-workers: data-parallel training for @dnn/nn on a pool
+ * of workers sharing memory (SharedArrayBuffer + Atomics). Node uses
+ * node:worker_threads; Deno, Bun and cross-origin isolated pages use
+ * module Workers.
  * @module
  */
-
-/** True once this package implements the Backend interface of @dnn/nn. */
-export const implemented = false;
+export { type WorkersOptions, WorkerFailedError, workersBackend, coreCount } from './workers-backend.ts';
+export type { FaultInjection } from './protocol.ts';

@@ -61,6 +61,19 @@ test('the same seed gives the same run', () => {
   assert.equal(a[2].testAccuracy, b[2].testAccuracy);
 });
 
+test('--backend workers: the same losses as cpu, and the start event says how many workers', () => {
+  const cpu = events(runCli(['train', ...QUICK, '--json']).stdout);
+  const r = runCli(['train', ...QUICK, '--json', '--backend', 'workers', '--workers', '2']);
+  assert.equal(r.code, 0, r.stderr);
+  const ev = events(r.stdout);
+  assert.equal(ev[0].backend, 'workers');
+  assert.equal(ev[0].workers, 2);
+  for (const key of ['trainLoss', 'validationLoss']) {
+    assert.ok(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key] < 1e-5, `${key}: ${ev[1][key]} vs ${cpu[1][key]}`);
+  }
+  assert.equal(ev[2].event, 'done');
+});
+
 const badFlags: [string[], RegExp][] = [
   [['--epochs', '0'], /--epochs must be at least 1, got 0/],
   [['--epochs', 'ten'], /--epochs must be a whole number, got "ten"/],
@@ -78,6 +91,8 @@ const badFlags: [string[], RegExp][] = [
   [['--limit', '1000', '--validation', '1000'], /--validation 1000 must be smaller than the 1000 training images/],
   [['--limit', '70000'], /--limit 70000 is more than the 60000 training images/],
   [['extra'], /unexpected argument "extra"/],
+  [['--workers', '2'], /--workers needs --backend workers/],
+  [['--backend', 'workers', '--workers', '0'], /--workers must be at least 1, got 0/],
 ];
 
 test('bad flags: exit 2 and one line naming the flag, no stack trace', () => {

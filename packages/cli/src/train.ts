@@ -20,6 +20,7 @@ import {
   type ModelSpec,
 } from '@dnn/nn';
 import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
+import { coreCount } from '@dnn/backend-cpu-workers';
 import { BACKENDS, createBackend } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
@@ -45,6 +46,7 @@ export const TRAIN_FLAGS: Flags = {
   limit: { type: 'string', value: 'N', help: 'use only the first N training images' },
   seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: '1' },
   backend: { type: 'string', value: 'B', help: `where to compute: ${BACKENDS.join(', ')}`, default: 'cpu' },
+  workers: { type: 'string', value: 'N', help: 'threads for --backend workers', default: 'the number of cores' },
   save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
   json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
@@ -63,6 +65,7 @@ Examples:
   dnn-cli train                                   # the seed's 784-400-200-10 network, 10 epochs
   dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
+  dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
   dnn-cli train --save model.safetensors`;
 
 interface TrainConfig {
@@ -79,6 +82,7 @@ interface TrainConfig {
   limit?: number;
   seed: number;
   backend: (typeof BACKENDS)[number];
+  workers?: number;
   save?: string;
   json: boolean;
   quiet: boolean;
@@ -88,6 +92,7 @@ interface TrainConfig {
 export function trainConfig(argv: string[]): TrainConfig | 'help' {
   const { values: v, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (v.help) return 'help';
+  if (v.workers !== undefined && v.backend !== 'workers') throw new UsageError('--workers needs --backend workers');
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
   const s = (name: string) => v[name] as string | undefined;
   const hidden = listFlag('hidden', s('hidden') ?? '400,200', (x) => intFlag('hidden', x));
@@ -125,6 +130,7 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
     seed: intFlag('seed', s('seed') ?? '1', 0),
     backend: choiceFlag('backend', s('backend') ?? 'cpu', BACKENDS),
+    workers: s('workers') === undefined ? undefined : intFlag('workers', s('workers')!, 1),
     save: s('save'),
     json: Boolean(v.json),
     quiet: Boolean(v.quiet),
@@ -144,7 +150,7 @@ export async function train(argv: string[]): Promise<number> {
   const say = (s = '') => text && console.log(s);
   const emit = (o: object) => cfg.json && console.log(JSON.stringify(o));
 
-  const backend = await createBackend(cfg.backend);
+  const backend = await createBackend(cfg.backend, { workers: cfg.workers });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
     downloadBar ??= bar?.(`downloading ${file}`) ?? null;
@@ -183,6 +189,7 @@ export async function train(argv: string[]): Promise<number> {
       emit({
         event: 'start',
         backend: backend.name,
+        ...(cfg.backend === 'workers' ? { workers: cfg.workers ?? coreCount() } : {}),
         runtime: runtimeName(),
         architecture: e.architecture,
         parameters: e.parameters,

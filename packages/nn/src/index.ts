@@ -32,7 +32,7 @@ export {
   backward,
   computeGradients,
 } from './network.ts';
-export { OPTIMIZERS, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
+export { OPTIMIZERS, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
 export { SCHEDULES, type ScheduleName, type ScheduleConfig, learningRateAt } from './schedules.ts';
 export { type Dataset, sliceDataset, checkDataset } from './dataset.ts';
 export {

@@ -1,0 +1,30 @@
+/** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
+import type { ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { SharedBuffers } from './shared.ts';
+
+/** A deliberate failure, for tests of the fault handling. */
+export interface FaultInjection {
+  worker: number;
+  /** Optimizer step (1-based) at which it fails. */
+  step: number;
+  kind: 'throw' | 'exit';
+}
+
+export type ToWorker =
+  | {
+      type: 'init';
+      index: number;
+      workers: number;
+      buffers: SharedBuffers;
+      spec: ModelSpec;
+      optimizer: OptimizerConfig;
+      maxBatch: number;
+      fault?: FaultInjection;
+    }
+  | { type: 'train'; start: number; count: number; batchSize: number; lr: number; firstStep: number };
+
+export type FromWorker =
+  | { type: 'ready'; index: number; kernels: string }
+  | { type: 'done'; index: number }
+  | { type: 'error'; index: number; message: string }
+  | { type: 'aborted'; index: number };

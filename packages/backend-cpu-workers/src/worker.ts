@@ -1,0 +1,83 @@
+/**
+ * A training worker. It maps the shared buffers, and for each chunk of
+ * batches it runs, per batch: forward and backward on its slice of the rows
+ * into its own gradient buffer; a barrier; the sum of every worker's
+ * gradient over its slice of the parameters, in worker order, and the
+ * optimizer update of that slice; a barrier. The math is @dnn/nn's.
+ * @module
+ */
+import { computeGradients, createOptimizer, createWorkspace, fastKernels, loadBatch, type Optimizer, type OptimizerState } from '@dnn/nn';
+import { abortPool, barrier, PoolAborted } from './barrier.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
+import { viewShared, type SharedViews } from './shared.ts';
+import { workerPort } from './spawn.ts';
+
+const port = await workerPort();
+const send = (m: FromWorker) => port.post(m);
+
+let init: Extract<ToWorker, { type: 'init' }>;
+let views: SharedViews;
+let optimizer: Optimizer;
+let state: OptimizerState;
+let ws: ReturnType<typeof createWorkspace>;
+const kernels = fastKernels();
+
+port.onMessage((data) => {
+  const msg = data as ToWorker;
+  try {
+    if (msg.type === 'init') {
+      init = msg;
+      views = viewShared(msg.buffers);
+      optimizer = createOptimizer(msg.optimizer);
+      state = { slots: views.slots };
+      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers));
+      send({ type: 'ready', index: msg.index, kernels: kernels.path });
+    } else {
+      trainChunk(msg);
+      send({ type: 'done', index: init.index });
+    }
+  } catch (e) {
+    if (views) abortPool(views.control);
+    if (e instanceof PoolAborted) send({ type: 'aborted', index: init?.index ?? -1 });
+    else send({ type: 'error', index: init?.index ?? -1, message: (e as Error)?.message ?? String(e) });
+  }
+});
+
+function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
+  const { index, workers, fault } = init;
+  const { params, grads, x, labels, order, losses, control } = views;
+  const mine = grads[index];
+  const n = params.length;
+  const pLo = Math.floor((index * n) / workers);
+  const pHi = Math.floor(((index + 1) * n) / workers);
+  let loss = 0;
+  let step = m.firstStep;
+  for (let b = m.start; b < m.start + m.count; b += m.batchSize, step++) {
+    if (fault && fault.worker === index && fault.step === step) injectFault(fault.kind);
+    const rows = Math.min(m.batchSize, m.start + m.count - b);
+    const lo = Math.floor((index * rows) / workers);
+    const hi = Math.floor(((index + 1) * rows) / workers);
+    if (hi > lo) {
+      loadBatch(ws, x, labels, order, b + lo, hi - lo);
+      // Normalised by the whole batch, so the workers' gradients add up to the batch mean's.
+      loss += computeGradients(ws, params, mine, hi - lo, kernels, rows);
+    } else {
+      mine.fill(0);
+    }
+    barrier(control, workers);
+    // Sums the workers' gradients (in worker order) in the update's own pass.
+    optimizer.update(params, grads, state, m.lr, step, pLo, pHi);
+    barrier(control, workers);
+  }
+  losses[index] = loss;
+}
+
+function injectFault(kind: 'throw' | 'exit'): never {
+  if (kind === 'exit') {
+    const g = globalThis as { process?: { exit(code: number): never }; close?: () => void; Deno?: unknown; Bun?: unknown };
+    // A web worker ends itself with close(); a Node thread with process.exit.
+    if (g.close && (g.Deno || g.Bun || !g.process)) g.close();
+    else g.process?.exit(3);
+  }
+  throw new Error('injected fault (test)');
+}

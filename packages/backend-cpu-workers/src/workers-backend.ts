@@ -1,0 +1,174 @@
+/**
+ * The `workers` backend: data-parallel training on a pool of N threads
+ * sharing memory. The pool starts once per run; per chunk of batches the
+ * main thread posts one message to each worker and waits for their replies,
+ * and within a chunk the workers synchronise among themselves with Atomics.
+ * @module
+ */
+import {
+  BACKEND_INTERFACE_VERSION,
+  createOptimizer,
+  createWorkspace,
+  fastKernels,
+  forward,
+  loadBatch,
+  type Backend,
+  type Dataset,
+  type Trainer,
+  type TrainerOptions,
+} from '@dnn/nn';
+import { abortPool } from './barrier.ts';
+import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
+import { allocateShared, viewShared } from './shared.ts';
+import { spawnWorker, type WorkerHandle } from './spawn.ts';
+
+export interface WorkersOptions {
+  /** Number of workers (default: the number of cores). */
+  workers?: number;
+  /** URL of the worker script (default: `worker.js` beside this module). */
+  workerUrl?: URL;
+  /** Makes a worker fail on purpose (tests only). */
+  fault?: FaultInjection;
+}
+
+/** Thrown when a worker fails; names the worker and the cause. */
+export class WorkerFailedError extends Error {
+  constructor(
+    readonly worker: number,
+    readonly causeText: string,
+  ) {
+    super(`worker ${worker} failed: ${causeText}`);
+    this.name = 'WorkerFailedError';
+  }
+}
+
+/** Number of logical cores, in any runtime. */
+export function coreCount(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+}
+
+function defaultWorkerUrl(): URL {
+  // Built: dist/index.js beside dist/worker.js. From source (Bun, Deno): src/*.ts.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+/** Creates the worker-pool backend. */
+export function workersBackend(options: WorkersOptions = {}): Backend {
+  const n = options.workers ?? coreCount();
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
+  if (typeof SharedArrayBuffer === 'undefined') {
+    throw new Error('the workers backend needs SharedArrayBuffer (in a browser: a cross-origin isolated page)');
+  }
+  return {
+    interfaceVersion: BACKEND_INTERFACE_VERSION,
+    name: 'workers',
+    describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
+    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), options.fault),
+  };
+}
+
+async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, fault?: FaultInjection): Promise<Trainer> {
+  const { spec, data } = opts;
+  const optimizer = createOptimizer(opts.optimizer);
+  const buffers = allocateShared({
+    paramCount: opts.params.length,
+    slotCount: optimizer.slotCount,
+    workers: n,
+    x: data.x,
+    labels: data.labels,
+    rows: data.count,
+  });
+  const views = viewShared(buffers);
+  views.params.set(opts.params);
+
+  // Failures reject whatever is pending and stop every thread.
+  let failure: WorkerFailedError | null = null;
+  let pending: { replies: number; resolve: () => void; reject: (e: Error) => void } | null = null;
+  const handles: WorkerHandle[] = [];
+  let disposed = false;
+  const fail = (index: number, cause: string) => {
+    if (failure || disposed) return;
+    failure = new WorkerFailedError(index, cause);
+    abortPool(views.control);
+    pending?.reject(failure);
+    pending = null;
+    void Promise.all(handles.map((h) => h.terminate()));
+  };
+
+  const ready = new Array<Promise<void>>(n);
+  for (let i = 0; i < n; i++) {
+    const h = await spawnWorker(url);
+    handles.push(h);
+    ready[i] = new Promise<void>((resolve, reject) => {
+      h.onFailure((cause) => {
+        fail(i, cause);
+        reject(failure);
+      });
+      h.onMessage((d) => {
+        const m = d as FromWorker;
+        if (m.type === 'ready') resolve();
+        else if (m.type === 'error') {
+          fail(i, m.message);
+          reject(failure);
+        } else if (m.type === 'done' && pending && --pending.replies === 0) {
+          const p = pending;
+          pending = null;
+          p.resolve();
+        }
+      });
+    });
+    const init: ToWorker = { type: 'init', index: i, workers: n, buffers, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, fault };
+    h.post(init);
+  }
+  try {
+    await Promise.all(ready);
+  } catch (e) {
+    await Promise.all(handles.map((h) => h.terminate()));
+    throw e;
+  }
+
+  let steps = 0;
+  const kernels = fastKernels();
+  const ws = createWorkspace(spec, 256);
+  const identity = new Uint32Array(256);
+
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    abortPool(views.control);
+    await Promise.all(handles.map((h) => h.terminate()));
+  };
+
+  return {
+    async train(order, start, count, batchSize, lr) {
+      if (failure) throw failure;
+      if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
+      views.order.set(order.subarray(start, start + count), start);
+      const done = new Promise<void>((resolve, reject) => (pending = { replies: n, resolve, reject }));
+      const msg: ToWorker = { type: 'train', start, count, batchSize, lr, firstStep: steps + 1 };
+      for (const h of handles) h.post(msg);
+      await done;
+      steps += Math.ceil(count / batchSize);
+      let lossSum = 0;
+      for (let w = 0; w < n; w++) lossSum += views.losses[w];
+      return { lossSum, rows: count, steps };
+    },
+    async predict(d: Dataset, from, to) {
+      if (failure) throw failure;
+      // Between chunks the workers are idle, so the main thread may read the parameters.
+      const out = new Float32Array((to - from) * spec.outputSize);
+      for (let r = from; r < to; r += 256) {
+        const rows = Math.min(256, to - r);
+        for (let i = 0; i < rows; i++) identity[i] = r + i;
+        loadBatch(ws, d.x, d.labels, identity, 0, rows);
+        out.set(forward(ws, views.params, rows, kernels).subarray(0, rows * spec.outputSize), (r - from) * spec.outputSize);
+      }
+      return out;
+    },
+    async getParams() {
+      return Float32Array.from(views.params);
+    },
+    dispose,
+  };
+}

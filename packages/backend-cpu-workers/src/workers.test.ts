@@ -1,0 +1,96 @@
+// Imports the built package, so the worker script resolves beside it in
+// every runtime (the Node tests run from a bundle elsewhere).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '@dnn/tensor';
+import { cpuBackend, fit, validateSpec, type Dataset, type FitOptions, type OptimizerName } from '@dnn/nn';
+import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
+
+/** Gaussian blobs stored as bytes: learnable, and quick. */
+function blobs(count: number, features = 24, classes = 5): Dataset {
+  const rng = new Rng(3);
+  const centres = Array.from({ length: classes }, () => Array.from({ length: features }, () => rng.uniform(40, 215)));
+  const x = new Uint8Array(count * features);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = rng.int(classes);
+    for (let f = 0; f < features; f++) x[i * features + f] = Math.max(0, Math.min(255, Math.round(centres[labels[i]][f] + 40 * rng.normal())));
+  }
+  return { x, labels, count, features, classes };
+}
+
+const spec = validateSpec({ inputSize: 24, hidden: [32, 16], activations: ['relu', 'tanh'], outputSize: 5, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
+const data = blobs(1500);
+const opts = (optimizer: OptimizerName, over: Partial<FitOptions> = {}): FitOptions => ({
+  epochs: 2,
+  batchSize: 50,
+  validation: 300,
+  seed: 4,
+  optimizer: { name: optimizer },
+  schedule: { name: 'constant', lr: optimizer === 'adam' ? 3e-3 : 0.05, lrEnd: 0 },
+  ...over,
+});
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+
+for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
+  // Adam divides by the root of tiny second moments, which turns summation-order
+  // noise in near-zero gradients into visible steps; one epoch stays within 1e-5.
+  const epochs = optimizer === 'adam' ? 1 : 2;
+  test(`${optimizer}: 1, 2 and 3 workers give the cpu backend's losses within 1e-5`, async () => {
+    const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend() }));
+    for (const workers of [1, 2, 3]) {
+      const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ workers }) }));
+      assert.equal(r.history.length, epochs);
+      r.history.forEach((h, i) => {
+        const want = ref.history[i];
+        for (const key of ['trainLoss', 'validationLoss'] as const) {
+          assert.ok(rel(h[key], want[key]) < 1e-5, `${workers} workers, epoch ${i + 1} ${key}: ${h[key]} vs ${want[key]}`);
+        }
+      });
+      if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker sums nothing: bit-identical to cpu');
+    }
+  });
+}
+
+test('batches smaller than the pool, and a last partial batch, are trained', async () => {
+  const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
+  const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));
+  assert.ok(rel(r.history[0].trainLoss, ref.history[0].trainLoss) < 1e-5);
+  const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ workers: 2 }) }));
+  const oddRef = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1 }));
+  assert.ok(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss) < 1e-5);
+});
+
+test('the start event names the backend and its thread count', async () => {
+  const seen: string[] = [];
+  await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
+  assert.deepEqual(seen, ['workers (2 threads)']);
+});
+
+test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
+  const started = Date.now();
+  await assert.rejects(
+    fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) })),
+    (e: unknown) => e instanceof WorkerFailedError && e.worker === 1 && /worker 1 failed: injected fault/.test(e.message),
+  );
+  assert.ok(Date.now() - started < 10_000);
+});
+
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+test('a worker whose thread dies ends training with a clear error', { skip: isDeno ? 'Deno gives no event when a web worker ends' : false }, async () => {
+  await assert.rejects(
+    fit(spec, data, opts('sgd', { backend: workersBackend({ workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) })),
+    (e: unknown) => e instanceof WorkerFailedError && e.worker === 0 && /worker 0 failed: .*(exit|injected)/.test(e.message),
+  );
+});
+
+test('no worker outlives the run: a script that trains then returns exits by itself', () => {
+  const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
+  const argv = isDeno ? ['run', '-A', script] : [script];
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /trained 1 epoch/);
+  assert.match(r.stdout, /failed as expected: worker 1 failed/);
+});
