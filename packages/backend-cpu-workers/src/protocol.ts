@@ -1,6 +1,6 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
 import type { ModelSpec, OptimizerConfig } from '@dnn/nn';
-import type { SharedBuffers } from './shared.ts';
+import type { SharedLayout } from './shared.ts';
 
 /** A deliberate failure, for tests of the fault handling. */
 export interface FaultInjection {
@@ -15,7 +15,7 @@ export type ToWorker =
       type: 'init';
       index: number;
       workers: number;
-      buffers: SharedBuffers;
+      layout: SharedLayout;
       spec: ModelSpec;
       optimizer: OptimizerConfig;
       maxBatch: number;

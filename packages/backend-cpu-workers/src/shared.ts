@@ -1,10 +1,13 @@
 /**
- * The memory every thread maps: parameters, optimizer
- * slots, one gradient buffer per worker, the training rows and labels, the
- * shuffled order, per-worker loss sums, and a small control block for the
- * barrier. Created once per run by the main thread.
+ * The memory every thread maps. Parameters, optimizer slots and one gradient
+ * buffer per worker live in a shared WebAssembly memory, where the kernels
+ * compute on them in place; each worker also gets a region of it for its
+ * work buffers. The training rows, labels, shuffled order, per-worker loss
+ * sums and the barrier's control block are plain SharedArrayBuffers.
+ * Created once per run by the main thread.
  * @module
  */
+import type { SharedKernels } from '@dnn/tensor';
 
 /** Control block slots (Int32). */
 export const CTL = {
@@ -17,12 +20,17 @@ export const CTL = {
   size: 4,
 } as const;
 
-export interface SharedBuffers {
-  params: SharedArrayBuffer;
-  slots: SharedArrayBuffer[];
-  grads: SharedArrayBuffer[];
+/** What is posted to each worker: buffers and offsets, no copies. */
+export interface SharedLayout {
+  memory: WebAssembly.Memory;
+  level: 'simd' | 'relaxed';
+  paramCount: number;
+  params: number;
+  slots: number[];
+  grads: number[];
+  /** Each worker's region of the memory for its work buffers. */
+  regions: { start: number; end: number }[];
   x: SharedArrayBuffer;
-  /** 'u8' or 'f32' rows. */
   xType: 'u8' | 'f32';
   labels: SharedArrayBuffer;
   order: SharedArrayBuffer;
@@ -41,23 +49,28 @@ export interface SharedViews {
   control: Int32Array;
 }
 
-export function allocateShared(o: {
-  paramCount: number;
-  slotCount: number;
-  workers: number;
-  x: Uint8Array | Float32Array;
-  labels: Uint8Array;
-  rows: number;
-}): SharedBuffers {
-  const f32 = (n: number) => new SharedArrayBuffer(n * 4);
+/** Allocates everything in `kernels`' memory and in fresh SharedArrayBuffers. */
+export function allocateShared(
+  kernels: SharedKernels,
+  o: { paramCount: number; slotCount: number; workers: number; regionBytes: number; x: Uint8Array | Float32Array; labels: Uint8Array; rows: number },
+): SharedLayout {
+  const at = (a: Float32Array) => a.byteOffset;
+  const params = at(kernels.alloc(o.paramCount));
+  const slots = Array.from({ length: o.slotCount }, () => at(kernels.alloc(o.paramCount)));
+  const grads = Array.from({ length: o.workers }, () => at(kernels.alloc(o.paramCount)));
+  const regions = Array.from({ length: o.workers }, () => kernels.reserve(o.regionBytes));
   const x = new SharedArrayBuffer(o.x.byteLength);
   new Uint8Array(x).set(new Uint8Array(o.x.buffer, o.x.byteOffset, o.x.byteLength));
   const labels = new SharedArrayBuffer(o.labels.length);
   new Uint8Array(labels).set(o.labels);
   return {
-    params: f32(o.paramCount),
-    slots: Array.from({ length: o.slotCount }, () => f32(o.paramCount)),
-    grads: Array.from({ length: o.workers }, () => f32(o.paramCount)),
+    memory: kernels.memory,
+    level: kernels.level,
+    paramCount: o.paramCount,
+    params,
+    slots,
+    grads,
+    regions,
     x,
     xType: o.x instanceof Uint8Array ? 'u8' : 'f32',
     labels,
@@ -67,11 +80,12 @@ export function allocateShared(o: {
   };
 }
 
-export function viewShared(b: SharedBuffers): SharedViews {
+/** Views of the layout through `kernels` (attached to the same memory). */
+export function viewShared(kernels: SharedKernels, b: SharedLayout): SharedViews {
   return {
-    params: new Float32Array(b.params),
-    slots: b.slots.map((s) => new Float32Array(s)),
-    grads: b.grads.map((s) => new Float32Array(s)),
+    params: kernels.view(b.params, b.paramCount),
+    slots: b.slots.map((o) => kernels.view(o, b.paramCount)),
+    grads: b.grads.map((o) => kernels.view(o, b.paramCount)),
     x: b.xType === 'u8' ? new Uint8Array(b.x) : new Float32Array(b.x),
     labels: new Uint8Array(b.labels),
     order: new Uint32Array(b.order),

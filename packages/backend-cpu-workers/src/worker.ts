@@ -6,7 +6,8 @@
  * optimizer update of that slice; a barrier. The math is @dnn/nn's.
  * @module
  */
-import { computeGradients, createOptimizer, createWorkspace, fastKernels, loadBatch, type Optimizer, type OptimizerState } from '@dnn/nn';
+import { computeGradients, createOptimizer, createWorkspace, kernelsOver, loadBatch, type Kernels, type Optimizer, type OptimizerState } from '@dnn/nn';
+import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { viewShared, type SharedViews } from './shared.ts';
@@ -20,17 +21,22 @@ let views: SharedViews;
 let optimizer: Optimizer;
 let state: OptimizerState;
 let ws: ReturnType<typeof createWorkspace>;
-const kernels = fastKernels();
+let kernels: Kernels & { path: string };
 
 port.onMessage((data) => {
   const msg = data as ToWorker;
   try {
     if (msg.type === 'init') {
       init = msg;
-      views = viewShared(msg.buffers);
-      optimizer = createOptimizer(msg.optimizer);
+      const { layout } = msg;
+      const region = layout.regions[msg.index];
+      // The same memory as every other thread; allocations only in this worker's region.
+      const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end);
+      kernels = kernelsOver(shared);
+      views = viewShared(shared, layout);
+      optimizer = createOptimizer(msg.optimizer, kernels);
       state = { slots: views.slots };
-      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers));
+      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), kernels.alloc);
       send({ type: 'ready', index: msg.index, kernels: kernels.path });
     } else {
       trainChunk(msg);

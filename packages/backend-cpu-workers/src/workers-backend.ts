@@ -5,13 +5,15 @@
  * and within a chunk the workers synchronise among themselves with Atomics.
  * @module
  */
+import { detectSharedSimd, SharedKernels } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
   createOptimizer,
   createWorkspace,
-  fastKernels,
   forward,
+  kernelsOver,
   loadBatch,
+  workspaceFloats,
   type Backend,
   type Dataset,
   type Trainer,
@@ -57,8 +59,8 @@ function defaultWorkerUrl(): URL {
 export function workersBackend(options: WorkersOptions = {}): Backend {
   const n = options.workers ?? coreCount();
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
-  if (typeof SharedArrayBuffer === 'undefined') {
-    throw new Error('the workers backend needs SharedArrayBuffer (in a browser: a cross-origin isolated page)');
+  if (typeof SharedArrayBuffer === 'undefined' || detectSharedSimd() === 'none') {
+    throw new Error('the workers backend needs SharedArrayBuffer and WebAssembly threads with SIMD (in a browser: a cross-origin isolated page)');
   }
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
@@ -71,15 +73,18 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
 async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, fault?: FaultInjection): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
-  const buffers = allocateShared({
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
+  const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
+  const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
     workers: n,
+    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)),
     x: data.x,
     labels: data.labels,
     rows: data.count,
   });
-  const views = viewShared(buffers);
+  const views = viewShared(shared, layout);
   views.params.set(opts.params);
 
   // Failures reject whatever is pending and stop every thread.
@@ -118,7 +123,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, buffers, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, fault };
     h.post(init);
   }
   try {
@@ -129,8 +134,8 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   }
 
   let steps = 0;
-  const kernels = fastKernels();
-  const ws = createWorkspace(spec, 256);
+  const kernels = kernelsOver(shared);
+  const ws = createWorkspace(spec, 256, kernels.alloc);
   const identity = new Uint32Array(256);
 
   const dispose = async () => {

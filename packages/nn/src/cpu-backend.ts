@@ -5,7 +5,7 @@
  */
 import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
-import { computeGradients, createWorkspace, fastKernels, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
+import { computeGradients, createWorkspace, fastKernels, fastKernelsPath, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
 
 /** Rows per forward pass when predicting. */
@@ -16,24 +16,28 @@ const PREDICT_CHUNK = 256;
  * plain loops (slow; for checking), the default the fastest available.
  */
 export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast' } = {}): Backend {
-  const fast = options.kernels === undefined || options.kernels === 'fast' ? fastKernels() : null;
-  const kernels = fast ?? (options.kernels === 'reference' ? referenceKernels : (options.kernels as Kernels));
-  const label = fast ? fast.path : options.kernels === 'reference' ? 'reference loops' : 'custom kernels';
+  const choice = options.kernels ?? 'fast';
+  const kernelsFor = (): Kernels => (choice === 'fast' ? fastKernels() : choice === 'reference' ? referenceKernels : choice);
+  const label = choice === 'fast' ? fastKernelsPath() : choice === 'reference' ? 'reference loops' : (choice.path ?? 'custom kernels');
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'cpu',
     describe: () => `cpu (1 thread, ${label})`,
-    createTrainer: async (opts) => createCpuTrainer(opts, kernels),
+    // Each run gets its own kernels, so its memory goes when the run does.
+    createTrainer: async (opts) => createCpuTrainer(opts, kernelsFor()),
   };
 }
 
 function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
   const { spec, data } = opts;
-  const params = Float32Array.from(opts.params);
-  const grads = new Float32Array(params.length);
-  const optimizer = createOptimizer(opts.optimizer);
-  const state = optimizer.init(params.length);
-  const ws = createWorkspace(spec, Math.max(opts.maxBatch, PREDICT_CHUNK));
+  // With an allocator, every buffer lives where the kernels compute in place.
+  const alloc = kernels.alloc ?? ((n: number) => new Float32Array(n));
+  const params = alloc(opts.params.length);
+  params.set(opts.params);
+  const grads = alloc(params.length);
+  const optimizer = createOptimizer(opts.optimizer, kernels);
+  const state = optimizer.init(params.length, alloc);
+  const ws = createWorkspace(spec, Math.max(opts.maxBatch, PREDICT_CHUNK), alloc);
   let steps = 0;
   const identity = new Uint32Array(ws.maxBatch);
 

@@ -25,6 +25,9 @@ export {
   type Workspace,
   referenceKernels,
   fastKernels,
+  fastKernelsPath,
+  kernelsOver,
+  workspaceFloats,
   createWorkspace,
   loadBatch,
   forward,
@@ -32,7 +35,7 @@ export {
   backward,
   computeGradients,
 } from './network.ts';
-export { OPTIMIZERS, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
+export { OPTIMIZERS, type AdamKernel, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
 export { SCHEDULES, type ScheduleName, type ScheduleConfig, learningRateAt } from './schedules.ts';
 export { type Dataset, sliceDataset, checkDataset } from './dataset.ts';
 export {

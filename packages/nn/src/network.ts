@@ -5,15 +5,33 @@
  * kernel can replace the reference without touching the math.
  * @module
  */
-import { addBias, createFastGemm, gemm as referenceGemm, gatherRows, softmaxCrossEntropy, meanSquaredError, sumRows } from '@dnn/tensor';
-import type { FloatArray, GemmFn } from '@dnn/tensor';
+import {
+  addBias,
+  createFastGemm,
+  detectSharedSimd,
+  gemm as referenceGemm,
+  gatherRows,
+  softmaxCrossEntropy,
+  meanSquaredError,
+  SharedKernels,
+  sumRows,
+} from '@dnn/tensor';
+import type { AdamFn, FloatArray, GemmFn } from '@dnn/tensor';
 import { activate, activateBackward } from './activation.ts';
 import { paramLayout, type ParamLayout } from './layout.ts';
 import type { ModelSpec } from './spec.ts';
 
-/** The kernels the passes use; defaults to the plain reference. */
+/**
+ * The kernels the passes use; defaults to the plain reference. Fast kernels
+ * may bring an allocator: buffers allocated with it are computed on in
+ * place, and an Adam step that runs over them.
+ */
 export interface Kernels {
   gemm: GemmFn;
+  adam?: AdamFn;
+  alloc?: (n: number) => Float32Array;
+  /** Which implementation, for reports. */
+  path?: string;
 }
 
 /** The plain loops: the oracle every faster path is tested against. */
@@ -25,8 +43,39 @@ export const referenceKernels: Kernels = { gemm: referenceGemm };
  * instance, with its own scratch memory.
  */
 export function fastKernels(): Kernels & { path: string } {
+  const level = sharedLevel();
+  if (level) return kernelsOver(SharedKernels.create(level));
   const { gemm, path } = createFastGemm();
   return { gemm, path };
+}
+
+/** What `fastKernels()` would pick, without making it. */
+export function fastKernelsPath(): string {
+  const level = sharedLevel();
+  return level ? `wasm-${level}` : createFastGemm().path;
+}
+
+function sharedLevel(): 'simd' | 'relaxed' | null {
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
+  const level = detectSharedSimd();
+  if (env === 'off' || level === 'none') return null;
+  return env === 'simd' ? 'simd' : level;
+}
+
+/** Kernels that compute in place over a shared WebAssembly memory (theirs or attached). */
+export function kernelsOver(k: SharedKernels): Kernels & { path: string } {
+  return { gemm: k.gemm, adam: k.adam, alloc: (n) => k.alloc(n), path: `wasm-${k.level}` };
+}
+
+/** Floats a workspace for `maxBatch` rows takes, plus GEMM scratch: what a worker's region must hold. */
+export function workspaceFloats(spec: ModelSpec, maxBatch: number): number {
+  const layout = paramLayout(spec);
+  const widest = Math.max(...layout.layers.map((l) => l.outputs));
+  const widestIn = Math.max(...layout.layers.map((l) => l.inputs), widest, maxBatch);
+  const outs = layout.layers.reduce((s, l) => s + l.outputs, 0);
+  // a[0], a[1..], z[..], two deltas, labels (as floats, generously); the GEMM packing
+  // panels (grown by powers of two: at most 4x the largest); Adam's list; alignment slack.
+  return maxBatch * (spec.inputSize + 2 * outs + 2 * widest + 1) + 4 * (8 * widestIn + 32) + 16 + 8 * (2 * layout.layers.length + 8);
 }
 
 /**
@@ -53,18 +102,20 @@ export interface Workspace {
 export function createWorkspace(
   spec: ModelSpec,
   maxBatch: number,
-  Float: Float32ArrayConstructor | Float64ArrayConstructor = Float32Array,
+  Float: Float32ArrayConstructor | Float64ArrayConstructor | ((n: number) => Float32Array) = Float32Array,
 ): Workspace {
   const layout = paramLayout(spec);
   const widest = Math.max(...layout.layers.map((l) => l.outputs));
+  const make = (n: number): FloatArray =>
+    Float === Float32Array || Float === Float64Array ? new (Float as Float32ArrayConstructor)(n) : (Float as (n: number) => Float32Array)(n);
   return {
     spec,
     layout,
     maxBatch,
-    a: [new Float(maxBatch * spec.inputSize), ...layout.layers.map((l) => new Float(maxBatch * l.outputs))],
-    z: layout.layers.map((l) => new Float(maxBatch * l.outputs)),
-    delta: new Float(maxBatch * widest),
-    deltaPrev: new Float(maxBatch * widest),
+    a: [make(maxBatch * spec.inputSize), ...layout.layers.map((l) => make(maxBatch * l.outputs))],
+    z: layout.layers.map((l) => make(maxBatch * l.outputs)),
+    delta: make(maxBatch * widest),
+    deltaPrev: make(maxBatch * widest),
     labels: new Uint8Array(maxBatch),
   };
 }

@@ -37,22 +37,39 @@ export interface Optimizer {
   readonly config: Required<OptimizerConfig>;
   /** Number of slot vectors the state needs. */
   readonly slotCount: number;
-  init(size: number): OptimizerState;
+  /** Zeroed slots; `alloc` places them (in a kernel's memory, say). */
+  init(size: number, alloc?: (n: number) => Float32Array): OptimizerState;
   update(params: Float32Array, grads: Gradient, state: OptimizerState, lr: number, t: number, start?: number, end?: number): void;
 }
 
-/** Builds an optimizer from its config, filling PyTorch's defaults. */
-export function createOptimizer(config: OptimizerConfig): Optimizer {
+/** A fused Adam kernel (WebAssembly) that declines, returning false, when it cannot run in place. */
+export type AdamKernel = (
+  p: Float32Array,
+  parts: readonly Float32Array[],
+  m: Float32Array,
+  v: Float32Array,
+  lr: number,
+  t: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  start: number,
+  end: number,
+) => boolean;
+
+/** Builds an optimizer from its config, filling PyTorch's defaults; `kernels.adam` speeds Adam up where it applies. */
+export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamKernel } = {}): Optimizer {
   const c: Required<OptimizerConfig> = { momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...config };
   if (!OPTIMIZERS.includes(c.name)) throw new RangeError(`unknown optimizer ${JSON.stringify(c.name)}; choose from ${OPTIMIZERS.join(', ')}`);
   const slotCount = { sgd: 0, momentum: 1, adam: 2 }[c.name];
   return {
     config: c,
     slotCount,
-    init: (size) => ({ slots: Array.from({ length: slotCount }, () => new Float32Array(size)) }),
+    init: (size, alloc = (n: number) => new Float32Array(n)) => ({ slots: Array.from({ length: slotCount }, () => alloc(size)) }),
     update(p, grad, s, lr, t, start = 0, end = p.length) {
-      // The sum of the parts, when there are several, goes through a chunked scratch buffer.
       const parts = grad instanceof Float32Array ? [grad] : grad;
+      if (c.name === 'adam' && kernels.adam?.(p, parts, s.slots[0], s.slots[1], lr, t, c.beta1, c.beta2, c.epsilon, start, end)) return;
+      // The sum of the parts, when there are several, goes through a chunked scratch buffer.
       if (parts.length === 1) return step(c, p, parts[0], s, lr, t, start, end);
       for (let lo = start; lo < end; lo += CHUNK) {
         const hi = Math.min(end, lo + CHUNK);

@@ -11,7 +11,16 @@
 const MR = 4;
 const NR = 8;
 
-export function gemmWat(variant) {
+/** The module: its own memory (`own`, operands copied in) or an imported shared one (`shared`). */
+export function kernelsWat(variant, memory) {
+  const mem =
+    memory === 'shared'
+      ? '(import "env" "memory" (memory 1 65536 shared))'
+      : '(memory (export "memory") 1)';
+  return `(module\n  ${mem}\n${gemmFunc(variant)}\n${memory === 'shared' ? adamFunc(variant) : ''}\n)\n`;
+}
+
+function gemmFunc(variant) {
   const madd = (acc, a, b) =>
     variant === 'relaxed'
       ? `(local.set ${acc} (f32x4.relaxed_madd (local.get ${a}) (local.get ${b}) (local.get ${acc})))`
@@ -48,8 +57,7 @@ export function gemmWat(variant) {
   // Partial tile: spill to `tile`, then copy the valid part one float at a time.
   const spill = rows.flatMap((r) => [0, 1].map((h) => `(v128.store offset=${(r * NR + h * 4) * 4} (local.get $tile) (local.get $c${r}${h}))`)).join('\n          ');
 
-  return `(module
-  (memory (export "memory") 1)
+  return `
   (func (export "gemm")
     (param $transA i32) (param $transB i32) (param $m i32) (param $n i32) (param $k i32)
     (param $alpha f32) (param $pA i32) (param $pB i32) (param $beta f32) (param $pC i32) (param $scratch i32)
@@ -143,7 +151,68 @@ export function gemmWat(variant) {
         (br $loopI)))
       (local.set $j0 (i32.add (local.get $j0) (i32.const ${NR})))
       (br $loopJ)))
-  )
-)
-`;
+  )`;
+}
+
+// Adam over n elements: the gradient is the sum, in order, of `nparts`
+// vectors whose byte offsets are listed at `parts`; m, v and p are updated
+// in place, four lanes at a time (sqrt and divide are the costly part).
+function adamFunc(variant) {
+  const fma = (a, b, c) => (variant === 'relaxed' ? `(f32x4.relaxed_madd ${a} ${b} ${c})` : `(f32x4.add (f32x4.mul ${a} ${b}) ${c})`);
+  return `
+  (func (export "adam")
+    (param $p i32) (param $parts i32) (param $nparts i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $b1 f32) (param $b2 f32) (param $step f32) (param $c2 f32) (param $eps f32)
+    (local $i i32) (local $w i32) (local $off i32) (local $g v128) (local $mv v128) (local $vv v128)
+    (local $gs f32) (local $ms f32) (local $vs f32)
+    (local $vb1 v128) (local $vb2 v128) (local $va1 v128) (local $va2 v128) (local $vstep v128) (local $vc2 v128) (local $veps v128)
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (local.set $va1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $va2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $vstep (f32x4.splat (local.get $step)))
+    (local.set $vc2 (f32x4.splat (local.get $c2)))
+    (local.set $veps (f32x4.splat (local.get $eps)))
+    (local.set $i (i32.const 0))
+    (block $doneV (loop $loopV
+      (br_if $doneV (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $g (v128.load (i32.add (i32.load (local.get $parts)) (local.get $off))))
+      (local.set $w (i32.const 1))
+      (block $doneW (loop $loopW
+        (br_if $doneW (i32.ge_s (local.get $w) (local.get $nparts)))
+        (local.set $g (f32x4.add (local.get $g) (v128.load (i32.add (i32.load (i32.add (local.get $parts) (i32.shl (local.get $w) (i32.const 2)))) (local.get $off)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $loopW)))
+      (local.set $mv ${fma('(local.get $vb1)', `(v128.load (i32.add (local.get $m) (local.get $off)))`, '(f32x4.mul (local.get $va1) (local.get $g))')})
+      (local.set $vv ${fma('(local.get $vb2)', `(v128.load (i32.add (local.get $v) (local.get $off)))`, '(f32x4.mul (local.get $va2) (f32x4.mul (local.get $g) (local.get $g)))')})
+      (v128.store (i32.add (local.get $m) (local.get $off)) (local.get $mv))
+      (v128.store (i32.add (local.get $v) (local.get $off)) (local.get $vv))
+      (v128.store (i32.add (local.get $p) (local.get $off))
+        (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $off)))
+          (f32x4.div (f32x4.mul (local.get $vstep) (local.get $mv))
+            (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vv) (local.get $vc2))) (local.get $veps)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loopV)))
+    ;; The last n % 4 elements, one at a time, with the same arithmetic.
+    (block $doneS (loop $loopS
+      (br_if $doneS (i32.ge_s (local.get $i) (local.get $n)))
+      (local.set $off (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $gs (f32.load (i32.add (i32.load (local.get $parts)) (local.get $off))))
+      (local.set $w (i32.const 1))
+      (block $doneW2 (loop $loopW2
+        (br_if $doneW2 (i32.ge_s (local.get $w) (local.get $nparts)))
+        (local.set $gs (f32.add (local.get $gs) (f32.load (i32.add (i32.load (i32.add (local.get $parts) (i32.shl (local.get $w) (i32.const 2)))) (local.get $off)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $loopW2)))
+      (local.set $ms (f32.add (f32.mul (local.get $b1) (f32.load (i32.add (local.get $m) (local.get $off)))) (f32.mul (f32.sub (f32.const 1) (local.get $b1)) (local.get $gs))))
+      (local.set $vs (f32.add (f32.mul (local.get $b2) (f32.load (i32.add (local.get $v) (local.get $off)))) (f32.mul (f32.sub (f32.const 1) (local.get $b2)) (f32.mul (local.get $gs) (local.get $gs)))))
+      (f32.store (i32.add (local.get $m) (local.get $off)) (local.get $ms))
+      (f32.store (i32.add (local.get $v) (local.get $off)) (local.get $vs))
+      (f32.store (i32.add (local.get $p) (local.get $off))
+        (f32.sub (f32.load (i32.add (local.get $p) (local.get $off)))
+          (f32.div (f32.mul (local.get $step) (local.get $ms)) (f32.add (f32.sqrt (f32.mul (local.get $vs) (local.get $c2))) (local.get $eps)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $loopS)))
+  )`;
 }

@@ -29,3 +29,4 @@ export { randomArray, maxRelativeError, toFloat64 } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';
 export { type SimdLevel, detectSimd, createWasmGemm } from './wasm/gemm-wasm.ts';
 export { type SimdChoice, type FastGemm, createFastGemm } from './kernels.ts';
+export { type AdamFn, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
