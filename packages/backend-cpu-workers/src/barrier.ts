@@ -14,6 +14,9 @@ export class PoolAborted extends Error {
   }
 }
 
+/** Loads of the generation before sleeping: some tens of microseconds. */
+const SPINS = 20000;
+
 /** Waits until all `n` threads have arrived. */
 export function barrier(ctl: Int32Array, n: number): void {
   const gen = Atomics.load(ctl, CTL.generation);
@@ -24,6 +27,9 @@ export function barrier(ctl: Int32Array, n: number): void {
     Atomics.notify(ctl, CTL.generation);
     return;
   }
+  // Spin briefly first: the others are usually microseconds behind, and
+  // waking a sleeping thread costs far more than that.
+  for (let i = 0; i < SPINS && Atomics.load(ctl, CTL.generation) === gen; i++);
   while (Atomics.load(ctl, CTL.generation) === gen) {
     // The timeout is a safety net only; abort() wakes waiters at once.
     Atomics.wait(ctl, CTL.generation, gen, 1000);

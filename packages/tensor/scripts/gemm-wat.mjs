@@ -17,7 +17,7 @@ export function kernelsWat(variant, memory) {
     memory === 'shared'
       ? '(import "env" "memory" (memory 1 65536 shared))'
       : '(memory (export "memory") 1)';
-  return `(module\n  ${mem}\n${gemmFunc(variant)}\n${memory === 'shared' ? adamFunc(variant) : ''}\n)\n`;
+  return `(module\n  ${mem}\n${gemmNTFunc(variant)}\n${gemmFunc(variant)}\n${memory === 'shared' ? adamFunc(variant) : ''}\n)\n`;
 }
 
 function gemmFunc(variant) {
@@ -68,6 +68,11 @@ function gemmFunc(variant) {
     (local $tile i32) (local $betaZero i32) (local $src i32) (local $dst i32) (local $v f32)
     (local $a v128) (local $b0 v128) (local $b1 v128) (local $va v128) (local $vb v128)
     ${accs.map((c) => `(local ${c} v128)`).join(' ')}
+    ;; A B^T with A row-major reads both operands along k: no packing needed.
+    (if (i32.and (i32.eqz (local.get $transA)) (local.get $transB))
+      (then
+        (call $gemmNT (local.get $m) (local.get $n) (local.get $k) (local.get $alpha) (local.get $pA) (local.get $pB) (local.get $beta) (local.get $pC))
+        (return)))
     (local.set $va (f32x4.splat (local.get $alpha)))
     (local.set $vb (f32x4.splat (local.get $beta)))
     (local.set $betaZero (f32.eq (local.get $beta) (f32.const 0)))
@@ -214,5 +219,81 @@ function adamFunc(variant) {
           (f32.div (f32.mul (local.get $step) (local.get $ms)) (f32.add (f32.sqrt (f32.mul (local.get $vs) (local.get $c2))) (local.get $eps)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $loopS)))
+  )`;
+}
+
+// C = alpha A B^T + beta C with A [m, k] and B [n, k] both row-major: each
+// C element is a dot product along k, which both operands store
+// contiguously. A 2x4 tile keeps eight f32x4 partial sums (lanes over k),
+// reduced across lanes at the end; k % 4 leftovers are added one by one.
+// Rows and columns past the edge alias the last valid one and are not stored.
+function gemmNTFunc(variant) {
+  const madd = (acc, a, b) =>
+    variant === 'relaxed'
+      ? `(local.set ${acc} (f32x4.relaxed_madd (local.get ${a}) (local.get ${b}) (local.get ${acc})))`
+      : `(local.set ${acc} (f32x4.add (local.get ${acc}) (f32x4.mul (local.get ${a}) (local.get ${b}))))`;
+  const R = [0, 1];
+  const Q = [0, 1, 2, 3];
+  const accs = R.flatMap((r) => Q.map((q) => `$s${r}${q}`));
+  const hsum = (v) =>
+    `(f32.add (f32.add (f32x4.extract_lane 0 (local.get ${v})) (f32x4.extract_lane 1 (local.get ${v}))) (f32.add (f32x4.extract_lane 2 (local.get ${v})) (f32x4.extract_lane 3 (local.get ${v}))))`;
+  const body = [
+    ...R.map((r) => `(local.set $a${r} (v128.load (i32.add (local.get $ra${r}) (local.get $off))))`),
+    ...Q.map((q) => `(local.set $b${q} (v128.load (i32.add (local.get $rb${q}) (local.get $off))))`),
+    ...R.flatMap((r) => Q.map((q) => madd(`$s${r}${q}`, `$a${r}`, `$b${q}`))),
+  ].join('\n            ');
+  const tail = R.flatMap((r) =>
+    Q.map(
+      (q) =>
+        `(local.set $t${r}${q} (f32.add (local.get $t${r}${q}) (f32.mul (f32.load (i32.add (local.get $ra${r}) (local.get $off))) (f32.load (i32.add (local.get $rb${q}) (local.get $off))))))`,
+    ),
+  ).join('\n            ');
+  const stores = R.flatMap((r) =>
+    Q.map((q) => {
+      const cond = `(i32.and (i32.lt_s (i32.add (local.get $i0) (i32.const ${r})) (local.get $m)) (i32.lt_s (i32.add (local.get $j0) (i32.const ${q})) (local.get $n)))`;
+      const addr = `(i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $n)) (i32.add (local.get $j0) (i32.const ${q}))) (i32.const 2)))`;
+      const val = `(f32.mul (local.get $alpha) (f32.add ${hsum(`$s${r}${q}`)} (local.get $t${r}${q})))`;
+      return `(if ${cond} (then (if (local.get $betaZero)
+              (then (f32.store ${addr} ${val}))
+              (else (f32.store ${addr} (f32.add ${val} (f32.mul (local.get $beta) (f32.load ${addr}))))))))`;
+    }),
+  ).join('\n        ');
+  return `
+  (func $gemmNT (param $m i32) (param $n i32) (param $k i32) (param $alpha f32) (param $pA i32) (param $pB i32) (param $beta f32) (param $pC i32)
+    (local $i0 i32) (local $j0 i32) (local $off i32) (local $k4 i32) (local $kb i32) (local $betaZero i32)
+    ${R.map((r) => `(local $ra${r} i32)`).join(' ')} ${Q.map((q) => `(local $rb${q} i32)`).join(' ')}
+    ${R.map((r) => `(local $a${r} v128)`).join(' ')} ${Q.map((q) => `(local $b${q} v128)`).join(' ')}
+    ${accs.map((a) => `(local ${a} v128)`).join(' ')}
+    ${R.flatMap((r) => Q.map((q) => `(local $t${r}${q} f32)`)).join(' ')}
+    (local.set $betaZero (f32.eq (local.get $beta) (f32.const 0)))
+    (local.set $kb (i32.shl (local.get $k) (i32.const 2)))
+    ;; Bytes of k covered four at a time.
+    (local.set $k4 (i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2)))
+    (local.set $j0 (i32.const 0))
+    (block $doneJ (loop $loopJ
+      (br_if $doneJ (i32.ge_s (local.get $j0) (local.get $n)))
+      ${Q.map((q) => `(local.set $rb${q} (i32.add (local.get $pB) (i32.mul (select (i32.add (local.get $j0) (i32.const ${q})) (i32.sub (local.get $n) (i32.const 1)) (i32.lt_s (i32.add (local.get $j0) (i32.const ${q})) (local.get $n))) (local.get $kb))))`).join('\n      ')}
+      (local.set $i0 (i32.const 0))
+      (block $doneI (loop $loopI
+        (br_if $doneI (i32.ge_s (local.get $i0) (local.get $m)))
+        ${R.map((r) => `(local.set $ra${r} (i32.add (local.get $pA) (i32.mul (select (i32.add (local.get $i0) (i32.const ${r})) (i32.sub (local.get $m) (i32.const 1)) (i32.lt_s (i32.add (local.get $i0) (i32.const ${r})) (local.get $m))) (local.get $kb))))`).join('\n        ')}
+        ${accs.map((a) => `(local.set ${a} (v128.const i32x4 0 0 0 0))`).join(' ')}
+        ${R.flatMap((r) => Q.map((q) => `(local.set $t${r}${q} (f32.const 0))`)).join(' ')}
+        (local.set $off (i32.const 0))
+        (block $doneK (loop $loopK
+          (br_if $doneK (i32.ge_s (local.get $off) (local.get $k4)))
+            ${body}
+          (local.set $off (i32.add (local.get $off) (i32.const 16)))
+          (br $loopK)))
+        (block $doneT (loop $loopT
+          (br_if $doneT (i32.ge_s (local.get $off) (local.get $kb)))
+            ${tail}
+          (local.set $off (i32.add (local.get $off) (i32.const 4)))
+          (br $loopT)))
+        ${stores}
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 2)))
+        (br $loopI)))
+      (local.set $j0 (i32.add (local.get $j0) (i32.const 4)))
+      (br $loopJ)))
   )`;
 }

@@ -1,0 +1,125 @@
+/**
+ * dnn's benchmark: one command, one process, our numbers beside the
+ * baselines'. Prints GEMM GFLOP/s for the training shapes per path
+ * (ours: TypeScript, WebAssembly SIMD; TensorFlow.js wasm and cpu; jax-js
+ * wasm), then seconds per 60,000-image epoch of 784-400-200-10 (Adam,
+ * batch 100) for the cpu backend, the workers backend at 1 and 2 threads,
+ * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
+ * and scale to 600, as they say), the ratios, and the peak memory of a
+ * 2-worker training run.
+ *
+ *   npm run bench                  # everything
+ *   npm run bench -- --only epoch  # or gemm; --json for JSON lines; --reps N; --no-baselines
+ */
+import './relaxed-simd.ts';
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { workersBackend } from '@dnn/backend-cpu-workers';
+import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
+import { cpuBackend, defaultSpec, fastKernelsPath, fit, sliceDataset } from '@dnn/nn';
+import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
+import { EPOCH_STEPS, SHAPES } from './shapes.ts';
+import { gflops } from './timing.ts';
+import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
+import { jaxGemmMs, jaxStepMs, useJax } from './baseline-jax.ts';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    json: { type: 'boolean' },
+    reps: { type: 'string', default: '3' },
+    'no-baselines': { type: 'boolean' },
+    'rss-run': { type: 'string' },
+  },
+});
+const reps = Number(values.reps);
+const json = Boolean(values.json);
+const baselines = !values['no-baselines'];
+const runtime = (globalThis as any).Deno ? `deno ${(globalThis as any).Deno.version.deno}` : (process.versions as any).bun ? `bun ${(process.versions as any).bun}` : `node ${process.versions.node}`;
+
+const out = (row: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(row) : text);
+const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+/** Child mode: one training epoch with validation, then the peak resident memory. */
+async function rssRun(backend: string): Promise<void> {
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  await fit(defaultSpec(), train, {
+    epochs: 1,
+    batchSize: 100,
+    validation: 10000,
+    seed: 1,
+    optimizer: { name: 'adam' },
+    schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 },
+    backend: backend === 'workers' ? workersBackend({ workers: 2 }) : cpuBackend(),
+  });
+  console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function gemmSection(): Promise<void> {
+  out({ section: 'gemm', runtime }, `\nGEMM, GFLOP/s (best of ${reps}; ${runtime}; one thread)`);
+  const paths = gemmPaths();
+  const tf = baselines ? await useTfjs('wasm') : null;
+  const jax = baselines ? await useJax() : null;
+  const header = ['shape', ...paths.map((p) => p.name), ...(baselines ? ['tfjs wasm', 'tfjs cpu', 'jax-js wasm'] : [])];
+  if (!json) console.log(header.join(' | '));
+  for (const s of SHAPES) {
+    const row: Record<string, number> = {};
+    for (const p of paths) row[p.name] = gflops(s.m, s.n, s.k, await gemmMs(p, s, reps));
+    if (tf && jax) {
+      row['tfjs wasm'] = gflops(s.m, s.n, s.k, await tfjsGemmMs(await useTfjs('wasm'), s, reps));
+      // The pure-JS backend is slow: one timing, and not of 1024 cubed.
+      row['tfjs cpu'] = s.m * s.n * s.k > 1e8 ? NaN : gflops(s.m, s.n, s.k, await tfjsGemmMs(await useTfjs('cpu'), s, 1));
+      row['jax-js wasm'] = gflops(s.m, s.n, s.k, await jaxGemmMs(jax, s, reps));
+    }
+    const label = `${s.m}x${s.n}x${s.k} ${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} (${s.name})`;
+    out({ section: 'gemm', shape: label, gflops: row }, [label, ...Object.values(row).map((v) => fmt(v))].join(' | '));
+  }
+}
+
+async function epochSection(): Promise<void> {
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  const data = sliceDataset(train, 0, train.count);
+  out({ section: 'epoch', runtime, kernels: fastKernelsPath() }, `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}; ${runtime}; kernels ${fastKernelsPath()})`);
+  const rows: Record<string, number> = {};
+  const time = async (name: string, f: () => Promise<number>) => {
+    let min = Infinity;
+    for (let i = 0; i < reps; i++) min = Math.min(min, await f());
+    rows[name] = min;
+    out({ section: 'epoch', backend: name, seconds: min }, `  ${name.padEnd(28)} ${fmt(min, 2)} s`);
+  };
+  await time('cpu', () => epochSeconds(data, cpuBackend()));
+  await time('workers x1', () => epochSeconds(data, workersBackend({ workers: 1 })));
+  await time('workers x2', () => epochSeconds(data, workersBackend({ workers: 2 })));
+  if (baselines) {
+    const steps = 20;
+    const tfMs = await tfjsStepMs(await useTfjs('wasm'), steps);
+    rows['tfjs wasm'] = (tfMs * EPOCH_STEPS) / 1000;
+    out({ section: 'epoch', backend: 'tfjs wasm', seconds: rows['tfjs wasm'], scaledFromSteps: steps }, `  ${'tfjs wasm (20 steps x 30)'.padEnd(28)} ${fmt(rows['tfjs wasm'], 2)} s`);
+    const jaxMs = await jaxStepMs(await useJax(), 50);
+    rows['jax-js wasm'] = (jaxMs * EPOCH_STEPS) / 1000;
+    out({ section: 'epoch', backend: 'jax-js wasm', seconds: rows['jax-js wasm'], scaledFromSteps: 50 }, `  ${'jax-js wasm (50 steps x 12)'.padEnd(28)} ${fmt(rows['jax-js wasm'], 2)} s`);
+  }
+  const ratio = (a: string, b: string) => rows[a] / rows[b];
+  const ratios: Record<string, number> = {
+    'workers x2 speed-up over workers x1': ratio('workers x1', 'workers x2'),
+    'workers x1 cost over cpu': ratio('workers x1', 'cpu'),
+  };
+  if (baselines) {
+    ratios['tfjs wasm / workers x2'] = ratio('tfjs wasm', 'workers x2');
+    ratios['jax-js wasm / workers x2'] = ratio('jax-js wasm', 'workers x2');
+    ratios['jax-js wasm / cpu (1 thread)'] = ratio('jax-js wasm', 'cpu');
+  }
+  ratios['workers x2 / PyTorch 1.8 s (issue #4 figure, not measured here)'] = rows['workers x2'] / 1.8;
+  for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(62)} ${fmt(v, 2)}x`);
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-run', 'workers'], { encoding: 'utf8' });
+  const rss = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}').maxRssMB;
+  out({ section: 'memory', backend: 'workers x2', maxRssMB: rss }, `  peak resident memory of a 2-worker training epoch (with validation): ${fmt(rss, 0)} MB`);
+}
+
+if (values['rss-run']) await rssRun(values['rss-run']);
+else {
+  if (!values.only || values.only === 'gemm') await gemmSection();
+  if (!values.only || values.only === 'epoch') await epochSection();
+  process.exit(0);
+}
