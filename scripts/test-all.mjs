@@ -2,7 +2,9 @@
 // other, and prints each runtime's counts and a final "N passed, N failed".
 // Bun and Deno run the TypeScript sources; Node 20 cannot strip types, so
 // the tests are first bundled to JavaScript with esbuild.
-// Usage: node scripts/test-all.mjs [--only node,bun,deno] [filter...]
+// A fourth pass, `node-nosimd`, reruns the Node tests with DNN_SIMD=off so
+// the TypeScript fallback kernels stay covered end to end.
+// Usage: node scripts/test-all.mjs [--only node,bun,deno,node-nosimd] [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,7 +13,7 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno'];
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno', 'node-nosimd'];
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
 
@@ -36,7 +38,7 @@ if (tests.length === 0) {
 }
 
 function run(cmd, argv, env = {}) {
-  console.log(`\n$ ${cmd} ${argv.join(' ')}`);
+  console.log(`\n$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${cmd} ${argv.join(' ')}`);
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
   const out = (r.stdout ?? '') + (r.stderr ?? '');
   process.stdout.write(out);
@@ -56,7 +58,7 @@ function count(out, runtime) {
 const results = [];
 for (const runtime of only) {
   let r;
-  if (runtime === 'node') {
+  if (runtime === 'node' || runtime === 'node-nosimd') {
     rmSync(nodeOut, { recursive: true, force: true });
     await build({
       entryPoints: tests,
@@ -71,7 +73,8 @@ for (const runtime of only) {
       logLevel: 'warning',
     });
     const files = tests.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
-    r = run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...files]);
+    const env = runtime === 'node-nosimd' ? { DNN_SIMD: 'off' } : {};
+    r = run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...files], env);
   } else if (runtime === 'bun') {
     r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)]);
   } else if (runtime === 'deno') {
@@ -80,13 +83,13 @@ for (const runtime of only) {
     console.error(`test-all: unknown runtime ${runtime}`);
     process.exit(2);
   }
-  const c = count(r.out, runtime);
+  const c = count(r.out, runtime.replace('-nosimd', ''));
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
   results.push({ runtime, ...c, ok });
 }
 
-console.log('\nruntime  passed  failed');
-for (const r of results) console.log(`${r.runtime.padEnd(8)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? '' : '  <- FAILED'}`);
+console.log('\nruntime      passed  failed');
+for (const r of results) console.log(`${r.runtime.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? '' : '  <- FAILED'}`);
 const passed = results.reduce((s, r) => s + (r.passed || 0), 0);
 const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.failed : 1) + (r.ok || r.failed > 0 ? 0 : 1), 0);
 console.log(`\n${passed} passed, ${failed} failed`);

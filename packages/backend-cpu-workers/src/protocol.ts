@@ -19,6 +19,8 @@ export type ToWorker =
       spec: ModelSpec;
       optimizer: OptimizerConfig;
       maxBatch: number;
+      /** False when DNN_SIMD=off asked for the TypeScript kernels. */
+      simd: boolean;
       fault?: FaultInjection;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: number; firstStep: number };

@@ -32,7 +32,7 @@ port.onMessage((data) => {
       const region = layout.regions[msg.index];
       // The same memory as every other thread; allocations only in this worker's region.
       const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end);
-      kernels = kernelsOver(shared);
+      kernels = kernelsOver(shared, msg.simd);
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, kernels);
       state = { slots: views.slots };

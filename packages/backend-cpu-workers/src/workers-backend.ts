@@ -13,6 +13,7 @@ import {
   forward,
   kernelsOver,
   loadBatch,
+  simdSetting,
   workspaceFloats,
   type Backend,
   type Dataset,
@@ -73,7 +74,7 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
 async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, fault?: FaultInjection): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
+  const env = simdSetting();
   const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
@@ -123,7 +124,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, simd: env !== 'off', fault };
     h.post(init);
   }
   try {

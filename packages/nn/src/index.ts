@@ -27,6 +27,7 @@ export {
   fastKernels,
   fastKernelsPath,
   kernelsOver,
+  simdSetting,
   workspaceFloats,
   createWorkspace,
   loadBatch,

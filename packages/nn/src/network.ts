@@ -56,15 +56,25 @@ export function fastKernelsPath(): string {
 }
 
 function sharedLevel(): 'simd' | 'relaxed' | null {
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
+  const env = simdSetting();
   const level = detectSharedSimd();
   if (env === 'off' || level === 'none') return null;
   return env === 'simd' ? 'simd' : level;
 }
 
-/** Kernels that compute in place over a shared WebAssembly memory (theirs or attached). */
-export function kernelsOver(k: SharedKernels): Kernels & { path: string } {
+/**
+ * Kernels that compute in place over a shared WebAssembly memory (theirs or
+ * attached). With `DNN_SIMD=off` the buffers still live there, but the
+ * TypeScript GEMM and optimizer loops compute on them.
+ */
+export function kernelsOver(k: SharedKernels, simd = simdSetting() !== 'off'): Kernels & { path: string } {
+  if (!simd) return { gemm: createFastGemm('off').gemm, alloc: (n) => k.alloc(n), path: 'typescript' };
   return { gemm: k.gemm, adam: k.adam, alloc: (n) => k.alloc(n), path: `wasm-${k.level}` };
+}
+
+/** The `DNN_SIMD` environment variable, where there is an environment. */
+export function simdSetting(): string | undefined {
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
 }
 
 /** Floats a workspace for `maxBatch` rows takes, plus GEMM scratch: what a worker's region must hold. */
