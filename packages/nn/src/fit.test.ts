@@ -77,3 +77,19 @@ test('fit options are checked against the data', () => {
   assert.throws(() => checkFitOptions(data, options({ epochs: 0 })), /epochs must be a positive integer/);
   assert.throws(() => checkFitOptions(data, options({ schedule: { name: 'constant', lr: -1, lrEnd: 0 } })), /learning rate/);
 });
+
+test('patience stops when validation loss stalls and restores the best epoch', async () => {
+  // With this seed and rate the validation loss falls for five epochs, then rises.
+  const r = await fit(spec, data, options({ epochs: 12, patience: 1, schedule: { name: 'constant', lr: 0.05, lrEnd: 0.05 } }));
+  const losses = r.history.map((h) => h.validationLoss);
+  assert.equal(r.stoppedEarly, true);
+  const bestIdx = losses.indexOf(Math.min(...losses));
+  assert.equal(r.bestEpoch, bestIdx + 1);
+  assert.ok(r.bestEpoch < 12);
+  assert.equal(r.history.length, r.bestEpoch + 1, 'stopped one epoch after the best');
+  assert.equal(r.validation!.loss, losses[bestIdx], "the reported validation is the best epoch's");
+  const model = { spec, params: r.params };
+  const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
+  assert.ok(Math.abs((await evaluate(model, valRows)).loss - losses[bestIdx]) < 1e-9, "the returned weights are the best epoch's");
+  assert.throws(() => checkFitOptions(data, options({ patience: 2, validation: 0 })), /patience needs a validation split/);
+});

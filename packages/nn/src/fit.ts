@@ -33,6 +33,11 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Progress events per epoch (default 100). */
   progressSteps?: number;
+  /**
+   * Early stopping: stop when the validation loss has not improved for this
+   * many epochs, and return the best epoch's weights. Needs validation.
+   */
+  patience?: number;
 }
 
 export interface StartEvent {
@@ -72,6 +77,10 @@ export interface FitResult {
   trainSeconds: number;
   /** True when `signal` stopped the run early. */
   aborted: boolean;
+  /** True when `patience` stopped the run; `params` are then the best epoch's. */
+  stoppedEarly: boolean;
+  /** The epoch whose weights `params` are (the last, unless early stopping restored an earlier one). */
+  bestEpoch: number;
 }
 
 /** Thrown when the loss stops being a finite number. */
@@ -94,6 +103,10 @@ export function checkFitOptions(data: Dataset, o: FitOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.batchSize > trainSize) throw new RangeError(`batchSize (${o.batchSize}) is larger than the ${trainSize} training rows`);
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw new RangeError(`learning rate must be a positive number, got ${o.schedule.lr}`);
+  if (o.patience !== undefined) {
+    if (!Number.isInteger(o.patience) || o.patience < 1) throw new RangeError(`patience must be a positive integer, got ${o.patience}`);
+    if (o.validation === 0) throw new RangeError('patience needs a validation split (validation > 0)');
+  }
 }
 
 /**
@@ -128,6 +141,9 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
   const history: EpochEvent[] = [];
   let validation: Metrics | null = null;
   let aborted = false;
+  let stoppedEarly = false;
+  // Early stopping keeps a copy of the best weights seen so far.
+  let best: { epoch: number; loss: number; params: Float32Array; metrics: Metrics | null } | null = null;
   try {
     const order = new Uint32Array(trainSize);
     const shuffle = new Rng(options.seed).split(STREAM.shuffle);
@@ -167,8 +183,26 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
       };
       history.push(event);
       emit(event);
+      if (options.patience !== undefined) {
+        if (!best || event.validationLoss < best.loss) {
+          best = { epoch, loss: event.validationLoss, params: await trainer.getParams(), metrics: validation };
+        } else if (epoch - best.epoch >= options.patience) {
+          stoppedEarly = true;
+          break;
+        }
+      }
     }
-    return { params: await trainer.getParams(), history, validation, trainSeconds: (now() - started) / 1000, aborted };
+    const last = history.length;
+    const restore = stoppedEarly && best !== null;
+    return {
+      params: restore ? best!.params : await trainer.getParams(),
+      history,
+      validation: restore ? best!.metrics : validation,
+      trainSeconds: (now() - started) / 1000,
+      aborted,
+      stoppedEarly,
+      bestEpoch: restore ? best!.epoch : last,
+    };
   } finally {
     await trainer.dispose();
   }

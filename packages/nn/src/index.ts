@@ -61,3 +61,4 @@ export {
 } from './fit.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
 export { MODEL_FORMAT, MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, encodeModel, decodeModel } from './safetensors.ts';
+export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
