@@ -47,8 +47,13 @@ export class WorkerFailedError extends Error {
 
 /** Number of logical cores, in any runtime. */
 export function coreCount(): number {
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return Math.max(1, nav?.hardwareConcurrency ?? 1);
+  const g = globalThis as {
+    navigator?: { hardwareConcurrency?: number };
+    process?: { getBuiltinModule?: (name: string) => { availableParallelism?: () => number } | undefined };
+  };
+  // Node 20 has no navigator; it has process.getBuiltinModule (no import needed, so browsers are unaffected).
+  const n = g.navigator?.hardwareConcurrency ?? g.process?.getBuiltinModule?.('node:os')?.availableParallelism?.();
+  return Math.max(1, n ?? 1);
 }
 
 function defaultWorkerUrl(): URL {

@@ -9,10 +9,20 @@ import { DivergedError, ModelFileError } from '@dnn/nn';
 import { Interrupted, UsageError } from './errors.ts';
 import { nearest } from './suggest.ts';
 import { train } from './train.ts';
+import { evalCommand } from './eval.ts';
+import { predictCommand } from './predict.ts';
+import { dataCommand } from './data-command.ts';
+import { infoCommand } from './info.ts';
+import { plotCommand } from './plot-command.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   train: { run: train, help: 'train a network on MNIST and report test accuracy' },
+  eval: { run: evalCommand, help: "a saved model's test accuracy, per digit, and confusion matrix" },
+  predict: { run: predictCommand, help: 'the digit in PNG or PGM pictures' },
+  data: { run: dataCommand, help: 'where MNIST comes from; verify or download it' },
+  info: { run: infoCommand, help: 'version, runtime, cores, backends' },
+  plot: { run: plotCommand, help: 'the training profile (SVG) from a train --json log' },
 };
 
 const HELP = `dnn-cli ${VERSION}: train and run small neural networks (MNIST out of the box)
@@ -25,7 +35,9 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run 'dnn-cli <command> --help' for its flags. Examples:
-  dnn-cli train
+  dnn-cli train --save model.safetensors --plot profile.svg
+  dnn-cli eval --model model.safetensors
+  dnn-cli predict --model model.safetensors digit.png
   dnn-cli train --epochs 1 --limit 5000 --json`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -57,3 +57,25 @@ export function historyReport(history: EpochEvent[]): string {
     `Validation accuracy: best ${pct(ba.validationAccuracy)} (epoch ${ba.epoch}), final ${pct(last.validationAccuracy)}`,
   ].join('\n');
 }
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A row of block characters, one per value, scaled between the row's min and max. */
+export function sparkline(values: number[]): string {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return values.map((v) => (Number.isFinite(v) ? BARS[hi === lo ? 3 : Math.round(((v - lo) / (hi - lo)) * 7)] : ' ')).join('');
+}
+
+/** The compact end-of-training chart for a terminal: one sparkline per curve. */
+export function terminalChart(history: EpochEvent[]): string {
+  const row = (label: string, values: number[], f: (x: number) => string) =>
+    `  ${label.padEnd(20)} ${f(values[0]).padStart(8)} ${sparkline(values)} ${f(values[values.length - 1])}`;
+  return [
+    'Training profile (per epoch):',
+    row('training loss', history.map((h) => h.trainLoss), (x) => fixed(x)),
+    row('validation loss', history.map((h) => h.validationLoss), (x) => fixed(x)),
+    row('validation accuracy', history.map((h) => h.validationAccuracy), (x) => pct(x)),
+  ].join('\n');
+}

@@ -12,14 +12,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; killAfterMs?: number } = {}): CliResult {
   const g = globalThis as { Deno?: unknown };
   const argv = g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args];
   const r = spawnSync(process.execPath, argv, {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     encoding: 'utf8',
-    timeout: 120_000,
+    // killAfterMs: SIGKILL the run part-way, as a crash would.
+    timeout: options.killAfterMs ?? 120_000,
+    killSignal: 'SIGKILL',
   });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }

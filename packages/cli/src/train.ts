@@ -9,8 +9,9 @@ import {
   OPTIMIZERS,
   SCHEDULES,
   SpecError,
-  encodeModel,
   evaluate,
+  layerSizes,
+  trainingProfileSvg,
   fit,
   hiddenActivations,
   sliceDataset,
@@ -21,12 +22,13 @@ import {
 } from '@dnn/nn';
 import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { coreCount } from '@dnn/backend-cpu-workers';
-import { BACKENDS, createBackend } from './backends.ts';
+import { backendChoice, backendFlags, createBackend, type BackendName } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { ProgressBar } from './progress.ts';
-import { architectureReport, epochLine, historyReport, metricsReport } from './report.ts';
+import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
+import { writeModelFile } from './model-file.ts';
 import { paint, runtimeName, stdoutIsTerminal, useColour } from './runtime.ts';
 import { VERSION } from './version.ts';
 
@@ -45,9 +47,10 @@ export const TRAIN_FLAGS: Flags = {
   validation: { type: 'string', value: 'N', help: 'validation examples, taken from the end of the training set', default: '10000, or a sixth of --limit' },
   limit: { type: 'string', value: 'N', help: 'use only the first N training images' },
   seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: '1' },
-  backend: { type: 'string', value: 'B', help: `where to compute: ${BACKENDS.join(', ')}`, default: 'cpu' },
-  workers: { type: 'string', value: 'N', help: 'threads for --backend workers', default: 'the number of cores' },
+  ...backendFlags,
+  patience: { type: 'string', value: 'N', help: 'stop when validation loss has not improved for N epochs; keep the best weights' },
   save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
+  plot: { type: 'string', value: 'FILE', help: 'write the training profile (SVG) to FILE' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
   json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the final test accuracy' },
@@ -66,7 +69,8 @@ Examples:
   dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
   dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
-  dnn-cli train --save model.safetensors`;
+  dnn-cli train --save model.safetensors --plot profile.svg
+  dnn-cli train --epochs 30 --patience 3         # early stopping`;
 
 interface TrainConfig {
   spec: ModelSpec;
@@ -81,9 +85,11 @@ interface TrainConfig {
   validation?: number;
   limit?: number;
   seed: number;
-  backend: (typeof BACKENDS)[number];
+  backend: BackendName;
   workers?: number;
+  patience?: number;
   save?: string;
+  plot?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -92,7 +98,6 @@ interface TrainConfig {
 export function trainConfig(argv: string[]): TrainConfig | 'help' {
   const { values: v, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (v.help) return 'help';
-  if (v.workers !== undefined && v.backend !== 'workers') throw new UsageError('--workers needs --backend workers');
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
   const s = (name: string) => v[name] as string | undefined;
   const hidden = listFlag('hidden', s('hidden') ?? '400,200', (x) => intFlag('hidden', x));
@@ -129,9 +134,10 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     validation: s('validation') === undefined ? undefined : intFlag('validation', s('validation')!, 0),
     limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
     seed: intFlag('seed', s('seed') ?? '1', 0),
-    backend: choiceFlag('backend', s('backend') ?? 'cpu', BACKENDS),
-    workers: s('workers') === undefined ? undefined : intFlag('workers', s('workers')!, 1),
+    ...backendChoice(v),
+    patience: s('patience') === undefined ? undefined : intFlag('patience', s('patience')!, 1),
     save: s('save'),
+    plot: s('plot'),
     json: Boolean(v.json),
     quiet: Boolean(v.quiet),
   };
@@ -163,6 +169,7 @@ export async function train(argv: string[]): Promise<number> {
   const rows = cfg.limit ?? available;
   const validation = cfg.validation ?? Math.min(10000, Math.floor(rows / 6));
   if (validation >= rows) throw new UsageError(`--validation ${validation} must be smaller than the ${rows} training images${cfg.limit ? ' (--limit)' : ''}`);
+  if (cfg.patience !== undefined && validation === 0) throw new UsageError('--patience needs a validation split (--validation > 0)');
   if (cfg.batchSize > rows - validation) {
     throw new UsageError(`--batch-size ${cfg.batchSize} is larger than the ${rows - validation} training examples left after validation`);
   }
@@ -221,6 +228,7 @@ export async function train(argv: string[]): Promise<number> {
       backend,
       onEvent,
       signal: ac.signal,
+      patience: cfg.patience,
     });
   } finally {
     process.off('SIGINT', onSigint);
@@ -244,7 +252,11 @@ export async function train(argv: string[]): Promise<number> {
       'train.validationAccuracy': String(last?.validationAccuracy ?? NaN),
       'train.testAccuracy': String(test.accuracy),
     };
-    await writeFileAtomic(cfg.save, encodeModel(model, metadata));
+    await writeModelFile(cfg.save, model, metadata);
+  }
+  if (cfg.plot) {
+    const title = `${layerSizes(cfg.spec).join('-')}, ${cfg.optimizer}, batch ${cfg.batchSize}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
+    await writeFileAtomic(cfg.plot, new TextEncoder().encode(trainingProfileSvg(result.history, { title })));
   }
   emit({
     event: 'done',
@@ -254,6 +266,7 @@ export async function train(argv: string[]): Promise<number> {
     confusionMatrix: test.confusionMatrix,
     trainSeconds: result.trainSeconds,
     seconds,
+    ...(result.stoppedEarly ? { stoppedEarly: true, bestEpoch: result.bestEpoch } : {}),
     ...(cfg.save ? { saved: cfg.save } : {}),
   });
   if (cfg.quiet && !cfg.json) console.log(`test accuracy ${(test.accuracy * 100).toFixed(2)}%`);
@@ -264,7 +277,13 @@ export async function train(argv: string[]): Promise<number> {
   say();
   say(architectureReport(cfg.spec));
   say();
+  if (stdoutIsTerminal() && result.history.length > 1) {
+    say(terminalChart(result.history));
+    say();
+  }
+  if (result.stoppedEarly) say(`Stopped early: validation loss did not improve for ${cfg.patience} epochs; kept epoch ${result.bestEpoch}'s weights.`);
   say(`Time: training ${result.trainSeconds.toFixed(1)} s, total ${seconds.toFixed(1)} s`);
   if (cfg.save) say(`Saved the model to ${cfg.save}`);
+  if (cfg.plot) say(`Wrote the training profile to ${cfg.plot}`);
   return 0;
 }

@@ -22,3 +22,5 @@ export {
   locateMnist,
   loadMnist,
 } from './sources.ts';
+export { type GrayImage, grayFromRgba, inkOf, mnistFromImage, resampleArea, EmptyImageError } from './digit.ts';
+export { parsePgm, encodePgm } from './pgm.ts';

@@ -12,6 +12,7 @@ test('nice ticks cover the range with round steps', () => {
   assert.deepEqual(niceTicks(0, 0.25), [0, 0.05, 0.1, 0.15, 0.2, 0.25]);
   assert.deepEqual(niceTicks(1, 10, 10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   assert.deepEqual(niceTicks(95, 100), [95, 96, 97, 98, 99, 100]);
+  assert.deepEqual(niceTicks(0, 0.53), [0, 0.2, 0.4, 0.6], 'the top tick is at or above the largest value');
 });
 
 test('the SVG has the three curves, axes labels and a legend', () => {

@@ -1,0 +1,195 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { decodeModel, predict } from '@dnn/nn';
+import { loadMnist, mnistDataPackageDir, MNIST_FILES, encodePgm } from '@dnn/data-mnist';
+import { events, runCli } from './test-helpers.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'dnn-commands-'));
+const modelFile = join(dir, 'model.safetensors');
+const trained = runCli(['train', '--epochs', '2', '--limit', '12000', '--hidden', '128', '--lr', '0.003', '--json', '--save', modelFile]);
+const trainEvents = trained.code === 0 ? events(trained.stdout) : [];
+const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
+
+test('train --save, then eval: exactly the test accuracy train reported', () => {
+  assert.equal(trained.code, 0, trained.stderr);
+  const r = runCli(['eval', '--model', modelFile, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const e = events(r.stdout)[0];
+  assert.equal(e.event, 'eval');
+  assert.equal(e.testAccuracy, trainEvents.at(-1)!.testAccuracy);
+  assert.equal(e.testLoss, trainEvents.at(-1)!.testLoss);
+  assert.deepEqual(e.confusionMatrix, trainEvents.at(-1)!.confusionMatrix);
+  const text = runCli(['eval', '--model', modelFile]);
+  assert.match(text.stdout, /trained 2 epochs, adam, seed 1/);
+  assert.match(text.stdout, /Confusion matrix/);
+});
+
+test('eval: a wrong shape, a truncated file and a corrupted header each give their clear error', async () => {
+  const bytes = new Uint8Array(await readFile(modelFile));
+  const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+  const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLen));
+  // The spec in the metadata says 127 hidden units; the tensors hold 128.
+  const lying = header.replace('\\"hidden\\":[128]', '\\"hidden\\":[127]');
+  assert.notEqual(lying, header);
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['truncated.safetensors', bytes.subarray(0, bytes.length - 100), /truncated\.safetensors: tensor layers\.\d\.(weight|bias) has data_offsets .* outside/],
+    ['corrupt.safetensors', Uint8Array.from(bytes, (b, i) => (i === 8 ? 0x78 : b)), /corrupt\.safetensors: header is not valid JSON/],
+    ['short.safetensors', bytes.subarray(0, 4), /short\.safetensors: file too short/],
+    ['shape.safetensors', withHeader(bytes, lying), /shape\.safetensors: tensor layers\.0\.weight has shape \[128,784\], the spec needs \[127, 784\]/],
+  ];
+  for (const [name, data, re] of cases) {
+    const path = join(dir, name);
+    await writeFile(path, data);
+    const r = runCli(['eval', '--model', path]);
+    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, /^dnn-cli: error: /);
+    assert.match(r.stderr, re, name);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  }
+  const missing = runCli(['eval', '--model', join(dir, 'nope.safetensors')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope\.safetensors: no such file/);
+  assert.equal(runCli(['eval']).code, 2, 'no --model is a usage error');
+});
+
+function withHeader(file: Uint8Array, header: string): Uint8Array {
+  const old = Number(new DataView(file.buffer, file.byteOffset).getBigUint64(0, true));
+  const h = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + h.length + file.length - 8 - old);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(file.subarray(8 + old), 8 + h.length);
+  return out;
+}
+
+/** An MNIST test digit as a bigger picture, dark on light or light on dark, as RGBA. */
+function rgbaPicture(index: number, scale: number, darkOnLight: boolean): { width: number; height: number; data: Uint8Array } {
+  const pad = 7;
+  const w = 28 * scale + 2 * pad;
+  const h = 28 * scale + 2 * pad + 11;
+  const data = new Uint8Array(w * h * 4).fill(darkOnLight ? 255 : 0);
+  const d = mnist.test.x.subarray(index * 784, (index + 1) * 784);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const sx = Math.floor((x - pad) / scale);
+      const sy = Math.floor((y - pad) / scale);
+      const v = sx >= 0 && sx < 28 && sy >= 0 && sy < 28 ? d[sy * 28 + sx] : 0;
+      const g = darkOnLight ? 255 - v : v;
+      data.set([g, g, g, 255], (y * w + x) * 4);
+    }
+  }
+  return { width: w, height: h, data };
+}
+
+test('predict: MNIST digits as PNG and PGM, resized and inverted, get the label the model gives the original', async () => {
+  const { model } = decodeModel(new Uint8Array(await readFile(modelFile)));
+  const files: string[] = [];
+  const expected: number[] = [];
+  // Digits the model is sure of, so the check is of preprocessing, not of close calls.
+  for (let i = 0; files.length < 24 && i < 200; i++) {
+    const p = [...predict(model, mnist.test.x.subarray(i * 784, (i + 1) * 784), 1)];
+    const label = p.indexOf(Math.max(...p));
+    if (p[label] < 0.95) continue;
+    const variant = files.length % 3;
+    const pic = rgbaPicture(i, [1, 3, 2][variant], variant !== 0);
+    const file = join(dir, `digit-${i}.${variant === 2 ? 'pgm' : 'png'}`);
+    if (variant === 2) {
+      const gray = Uint8Array.from({ length: pic.width * pic.height }, (_, k) => pic.data[k * 4]);
+      await writeFile(file, encodePgm(pic.width, pic.height, gray));
+    } else {
+      await writeFile(file, encodePng({ width: pic.width, height: pic.height, data: pic.data, channels: 4, depth: 8 }));
+    }
+    files.push(file);
+    expected.push(label);
+  }
+  assert.equal(files.length, 24);
+  const r = runCli(['predict', '--model', modelFile, '--json', ...files]);
+  assert.equal(r.code, 0, r.stderr);
+  const got = events(r.stdout);
+  assert.deepEqual(got.map((e) => e.digit), expected);
+  for (const e of got) assert.ok(Math.abs(e.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4);
+  const text = runCli(['predict', '--model', modelFile, files[0]]);
+  assert.match(text.stdout, new RegExp(`digit-\\d+\\.png: ${expected[0]} \\(\\d+\\.\\d%\\)  0:`));
+  const bad = join(dir, 'not-an-image.png');
+  await writeFile(bad, 'hello');
+  const r2 = runCli(['predict', '--model', modelFile, bad]);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /not-an-image\.png: not a PNG or PGM image/);
+  const blank = join(dir, 'blank.pgm');
+  await writeFile(blank, encodePgm(10, 10, new Uint8Array(100).fill(255)));
+  assert.match(runCli(['predict', '--model', modelFile, blank]).stderr, /blank\.pgm: no digit found/);
+});
+
+test('data path, verify (good and tampered files) and download with nothing missing', async () => {
+  const p = runCli(['data', 'path', '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.ok(events(p.stdout).some((e) => e.event === 'using' && e.kind === 'package'));
+  const v = runCli(['data', 'verify']);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal((v.stdout.match(/^ok /gm) ?? []).length, 4);
+  const copy = join(dir, 'mnist');
+  await mkdir(copy);
+  for (const f of Object.values(MNIST_FILES)) await copyFile(join(mnistDataPackageDir()!, f), join(copy, f));
+  const labels = join(copy, MNIST_FILES.testLabels);
+  const bytes = new Uint8Array(await readFile(labels));
+  bytes[100] = (bytes[100] + 1) % 10;
+  await writeFile(labels, bytes);
+  const t = runCli(['data', 'verify', '--data', copy]);
+  assert.equal(t.code, 1);
+  assert.match(t.stdout, /MISMATCH .*t10k-labels-idx1-ubyte/);
+  assert.match(t.stderr, /1 of the 4 files .* do not match the original MNIST/);
+  const d = runCli(['data', 'download', '--data', copy]);
+  assert.equal(d.code, 0, d.stderr);
+  assert.match(d.stdout, /nothing to download/);
+  assert.equal(runCli(['data', 'fetch']).code, 2);
+});
+
+test('info lists the runtime, cores and backends', () => {
+  const r = runCli(['info', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const info = JSON.parse(r.stdout);
+  assert.match(info.runtime, /^(node|bun|deno) /);
+  assert.ok(info.cores >= 1);
+  assert.equal(info.backends.cpu.available, true);
+  assert.equal(info.backends.workers.available, true);
+  assert.equal(info.backends.webgpu.available, false);
+});
+
+test('plot: the profile SVG from a --json log; clear errors for a bad log', async () => {
+  const log = join(dir, 'run.jsonl');
+  await writeFile(log, trained.stdout);
+  const svg = join(dir, 'profile.svg');
+  const r = runCli(['plot', log, '-o', svg]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = await readFile(svg, 'utf8');
+  assert.equal((text.match(/<polyline /g) ?? []).length, 3);
+  await writeFile(join(dir, 'empty.jsonl'), '{"event":"start"}\n');
+  assert.match(runCli(['plot', join(dir, 'empty.jsonl')]).stderr, /empty\.jsonl: no epoch events/);
+  await writeFile(join(dir, 'bad.jsonl'), 'oops\n');
+  assert.match(runCli(['plot', join(dir, 'bad.jsonl')]).stderr, /bad\.jsonl:1: not a JSON line/);
+  assert.match(runCli(['plot', join(dir, 'none.jsonl')]).stderr, /none\.jsonl: no such file/);
+});
+
+test('every command has --help with examples; train --patience stops early and says so', () => {
+  for (const c of ['train', 'eval', 'predict', 'data', 'plot']) {
+    const r = runCli([c, '--help']);
+    assert.equal(r.code, 0, c);
+    assert.match(r.stdout, /Usage: dnn-cli/);
+    assert.match(r.stdout, /Examples:/, c);
+  }
+  const r = runCli(['train', '--epochs', '12', '--limit', '3000', '--hidden', '32', '--lr', '0.05', '--optimizer', 'adam', '--schedule', 'constant', '--patience', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const done = events(r.stdout).at(-1)!;
+  const epochs = events(r.stdout).filter((e) => e.event === 'epoch');
+  assert.equal(done.stoppedEarly, true, 'a rate this high stalls within 12 epochs');
+  assert.equal(epochs.length, done.bestEpoch + 1);
+  assert.equal(runCli(['train', '--patience', '0']).code, 2);
+});
+
+test.after?.(async () => {
+  await rm(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,54 @@
+/** `dnn-cli eval`: a saved model's accuracy on the MNIST test set. */
+import { evaluate, hiddenActivations } from '@dnn/nn';
+import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.ts';
+import { backendFlags, backendFromFlags } from './backends.ts';
+import { describeSource, loadData } from './data.ts';
+import { UsageError } from './errors.ts';
+import { readModelFile } from './model-file.ts';
+import { metricsReport, architectureReport } from './report.ts';
+
+const FLAGS: Flags = {
+  model: { type: 'string', value: 'FILE', help: 'the model file (safetensors) to evaluate' },
+  data: { type: 'string', value: 'DIR', help: 'folder with the MNIST files (default: as for train)' },
+  activations: { type: 'string', value: 'A,A', help: 'override the hidden activations stored in the model (shapes must still fit)' },
+  ...backendFlags,
+  json: { type: 'boolean', help: 'print one JSON line' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const HELP = `Usage: dnn-cli eval --model FILE [flags]
+
+Reports a model's test accuracy, loss, accuracy per digit and confusion matrix.
+
+Flags:
+${flagHelp(FLAGS)}
+
+Examples:
+  dnn-cli eval --model model.safetensors
+  dnn-cli eval --model model.safetensors --json`;
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseFlags(argv, FLAGS);
+  if (v.help) return void console.log(HELP), 0;
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!v.model) throw new UsageError('--model FILE is required');
+  const activations = v.activations === undefined ? undefined : listFlag('activations', v.activations as string, (a) => choiceFlag('activations', a, hiddenActivations()));
+  const backend = await backendFromFlags(v);
+  const started = performance.now();
+  const { model, metadata } = await readModelFile(v.model as string, activations);
+  const mnist = await loadData(v.data as string | undefined, undefined);
+  if (model.spec.inputSize !== mnist.test.features) {
+    throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs, the images have ${mnist.test.features} pixels`);
+  }
+  const m = await evaluate(model, mnist.test, { backend });
+  const seconds = (performance.now() - started) / 1000;
+  if (v.json) {
+    console.log(JSON.stringify({ event: 'eval', model: v.model, testAccuracy: m.accuracy, testLoss: m.loss, perClassAccuracy: m.perClassAccuracy, confusionMatrix: m.confusionMatrix, seconds }));
+    return 0;
+  }
+  console.log(`model: ${v.model}${metadata['train.epochs'] ? ` (trained ${metadata['train.epochs']} epochs, ${metadata['train.optimizer']}, seed ${metadata['train.seed']})` : ''}`);
+  console.log(`data: ${describeSource(mnist.source)}\n`);
+  console.log(metricsReport(m, 'Test'));
+  console.log(`\n${architectureReport(model.spec)}\n\nTime: ${seconds.toFixed(1)} s`);
+  return 0;
+}

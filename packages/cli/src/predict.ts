@@ -1,0 +1,50 @@
+/** `dnn-cli predict`: the digit in each picture, with the ten probabilities. */
+import { mnistFromImage, EmptyImageError } from '@dnn/data-mnist';
+import { predict } from '@dnn/nn';
+import { flagHelp, parseFlags, type Flags } from './args.ts';
+import { UsageError } from './errors.ts';
+import { readImageFile, ImageFileProblem } from './image-file.ts';
+import { readModelFile } from './model-file.ts';
+
+const FLAGS: Flags = {
+  model: { type: 'string', value: 'FILE', help: 'the model file (safetensors)' },
+  json: { type: 'boolean', help: 'print one JSON line per image' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const HELP = `Usage: dnn-cli predict --model FILE IMAGE...
+
+Reads PNG or PGM pictures of a digit, of any size, dark on light or light on
+dark, prepares each the way MNIST was made (cropped to the digit, scaled into
+20x20 keeping its aspect ratio, centred by centre of mass in 28x28) and prints
+the predicted digit and the probabilities.
+
+Flags:
+${flagHelp(FLAGS)}
+
+Examples:
+  dnn-cli predict --model model.safetensors seven.png
+  dnn-cli predict --model model.safetensors --json *.png`;
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals: images } = parseFlags(argv, FLAGS);
+  if (v.help) return void console.log(HELP), 0;
+  if (!v.model) throw new UsageError('--model FILE is required');
+  if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
+  const { model } = await readModelFile(v.model as string);
+  if (model.spec.inputSize !== 784) throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs; predict prepares 28x28 images`);
+  for (const file of images) {
+    let input: Uint8Array;
+    try {
+      input = mnistFromImage(await readImageFile(file));
+    } catch (e) {
+      if (e instanceof EmptyImageError) throw new ImageFileProblem(file, e.message);
+      throw e;
+    }
+    const probs = [...predict(model, input, 1)];
+    const digit = probs.indexOf(Math.max(...probs));
+    if (v.json) console.log(JSON.stringify({ event: 'prediction', file, digit, probabilities: probs }));
+    else console.log(`${file}: ${digit} (${(probs[digit] * 100).toFixed(1)}%)  ${probs.map((p, i) => `${i}:${(p * 100).toFixed(1)}%`).join(' ')}`);
+  }
+  return 0;
+}
