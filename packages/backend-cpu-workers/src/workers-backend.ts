@@ -8,6 +8,7 @@
 import { detectSharedSimd, SharedKernels } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
+  checkState,
   createOptimizer,
   createWorkspace,
   forward,
@@ -179,6 +180,16 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     },
     async getParams() {
       return Float32Array.from(views.params);
+    },
+    // Between chunks the workers are idle: the state in shared memory is settled.
+    async getState() {
+      return { params: Float32Array.from(views.params), slots: views.slots.map((x) => Float32Array.from(x)), steps };
+    },
+    async setState(s) {
+      checkState(s, views.params.length, views.slots.length);
+      views.params.set(s.params);
+      s.slots.forEach((x, i) => views.slots[i].set(x));
+      steps = s.steps;
     },
     dispose,
   };

@@ -8,6 +8,7 @@
  * list; it hands parameters back only when asked.
  * @module
  */
+import type { TrainerState } from './checkpoint.ts';
 import type { Dataset } from './dataset.ts';
 import type { OptimizerConfig } from './optimizers.ts';
 import type { ModelSpec } from './spec.ts';
@@ -46,6 +47,10 @@ export interface Trainer {
   predict(data: Dataset, start: number, end: number): Promise<Float32Array>;
   /** A copy of the current parameters. */
   getParams(): Promise<Float32Array>;
+  /** A copy of everything needed to continue: parameters, optimizer slots, step count. */
+  getState(): Promise<TrainerState>;
+  /** Restores a state from `getState` (for resuming a run). */
+  setState(state: TrainerState): Promise<void>;
   /** Frees workers, GPU buffers and anything else held. */
   dispose(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  */
 import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
+import type { TrainerState } from './checkpoint.ts';
 import { computeGradients, createWorkspace, fastKernels, fastKernelsPath, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
 
@@ -68,6 +69,23 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
     async getParams() {
       return Float32Array.from(params);
     },
+    async getState() {
+      return { params: Float32Array.from(params), slots: state.slots.map((x) => Float32Array.from(x)), steps };
+    },
+    async setState(s) {
+      checkState(s, params.length, state.slots.length);
+      params.set(s.params);
+      s.slots.forEach((x, i) => state.slots[i].set(x));
+      steps = s.steps;
+    },
     async dispose() {},
   };
+}
+
+/** Throws unless `s` fits a trainer of `size` parameters and `slots` optimizer slots. */
+export function checkState(s: TrainerState, size: number, slots: number): void {
+  if (s.params.length !== size) throw new RangeError(`state has ${s.params.length} parameters, the model ${size}`);
+  if (s.slots.length !== slots || s.slots.some((x) => x.length !== size)) {
+    throw new RangeError(`state has ${s.slots.length} optimizer slots, the optimizer needs ${slots} of ${size}`);
+  }
 }

@@ -13,6 +13,7 @@ import { layerSizes, type ModelSpec } from './spec.ts';
 import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
 import type { OptimizerConfig } from './optimizers.ts';
+import type { FitProgress } from './checkpoint.ts';
 import { learningRateAt, type ScheduleConfig } from './schedules.ts';
 
 export interface FitOptions {
@@ -38,6 +39,12 @@ export interface FitOptions {
    * many epochs, and return the best epoch's weights. Needs validation.
    */
   patience?: number;
+  /** Continue a run from where a checkpoint left it (the same data and options). */
+  resume?: FitProgress;
+  /** Called with the run's position at the end of every epoch, every `checkpointEvery` steps, and on abort. */
+  onCheckpoint?: (progress: FitProgress) => void | Promise<void>;
+  /** Steps between mid-epoch checkpoints (default: only at the end of each epoch). */
+  checkpointEvery?: number;
 }
 
 export interface StartEvent {
@@ -103,6 +110,12 @@ export function checkFitOptions(data: Dataset, o: FitOptions): void {
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.batchSize > trainSize) throw new RangeError(`batchSize (${o.batchSize}) is larger than the ${trainSize} training rows`);
   if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw new RangeError(`learning rate must be a positive number, got ${o.schedule.lr}`);
+  if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) {
+    throw new RangeError(`checkpointEvery must be a positive integer, got ${o.checkpointEvery}`);
+  }
+  if (o.resume && (o.resume.epoch > o.epochs + 1 || o.resume.rowsDone > trainSize || o.resume.rowsDone % o.batchSize !== 0)) {
+    throw new RangeError(`the checkpoint (epoch ${o.resume.epoch}, ${o.resume.rowsDone} rows) does not fit this run`);
+  }
   if (o.patience !== undefined) {
     if (!Number.isInteger(o.patience) || o.patience < 1) throw new RangeError(`patience must be a positive integer, got ${o.patience}`);
     if (o.validation === 0) throw new RangeError('patience needs a validation split (validation > 0)');
@@ -124,7 +137,7 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
   const backend = options.backend ?? cpuBackend();
   const emit = options.onEvent ?? (() => {});
   const trainSize = data.count - options.validation;
-  const params = options.initialParams ?? initParams(spec, options.seed);
+  const params = options.resume?.state.params ?? options.initialParams ?? initParams(spec, options.seed);
   const started = now();
 
   emit({
@@ -138,26 +151,32 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
   });
 
   const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize });
-  const history: EpochEvent[] = [];
+  const resume = options.resume;
+  const history: EpochEvent[] = resume ? [...resume.history] : [];
   let validation: Metrics | null = null;
   let aborted = false;
   let stoppedEarly = false;
   // Early stopping keeps a copy of the best weights seen so far.
   let best: { epoch: number; loss: number; params: Float32Array; metrics: Metrics | null } | null = null;
   try {
+    if (resume) await trainer.setState(resume.state);
+    const checkpoint = async (epoch: number, rowsDone: number, lossSum: number) =>
+      options.onCheckpoint?.({ epoch, rowsDone, lossSum, history: [...history], state: await trainer.getState() });
+    let lastCheckpointStep = resume?.state.steps ?? 0;
     const order = new Uint32Array(trainSize);
     const shuffle = new Rng(options.seed).split(STREAM.shuffle);
     const batches = Math.ceil(trainSize / options.batchSize);
-    const chunkBatches = Math.max(1, Math.ceil(batches / (options.progressSteps ?? 100)));
-    for (let epoch = 1; epoch <= options.epochs && !aborted; epoch++) {
+    const chunkBatches = Math.min(Math.max(1, Math.ceil(batches / (options.progressSteps ?? 100))), options.checkpointEvery ?? Infinity);
+    for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs && !aborted; epoch++) {
       const epochStart = now();
       const lr = learningRateAt(options.schedule, epoch - 1, options.epochs);
       for (let i = 0; i < trainSize; i++) order[i] = i;
       // Each epoch's order depends only on the seed and the epoch number.
       shuffle.split(epoch).shuffle(order);
-      let lossSum = 0;
-      let rows = 0;
-      for (let b = 0; b < batches; b += chunkBatches) {
+      const resuming = resume && epoch === resume.epoch;
+      let lossSum = resuming ? resume.lossSum : 0;
+      let rows = resuming ? resume.rowsDone : 0;
+      for (let b = rows / options.batchSize; b < batches; b += chunkBatches) {
         const start = b * options.batchSize;
         const count = Math.min(chunkBatches * options.batchSize, trainSize - start);
         const r = await trainer.train(order, start, count, options.batchSize, lr);
@@ -167,7 +186,12 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
         emit({ type: 'progress', epoch, rows, total: trainSize, trainLoss: lossSum / rows });
         if (options.signal?.aborted) {
           aborted = true;
+          await checkpoint(epoch, rows, lossSum);
           break;
+        }
+        if (options.checkpointEvery && r.steps - lastCheckpointStep >= options.checkpointEvery && rows < trainSize) {
+          lastCheckpointStep = r.steps;
+          await checkpoint(epoch, rows, lossSum);
         }
       }
       if (aborted) break;
@@ -183,6 +207,7 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
       };
       history.push(event);
       emit(event);
+      await checkpoint(epoch + 1, 0, 0);
       if (options.patience !== undefined) {
         if (!best || event.validationLoss < best.loss) {
           best = { epoch, loss: event.validationLoss, params: await trainer.getParams(), metrics: validation };

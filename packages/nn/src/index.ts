@@ -46,7 +46,7 @@ export {
   type TrainerOptions,
   type TrainResult,
 } from './backend.ts';
-export { cpuBackend } from './cpu-backend.ts';
+export { cpuBackend, checkState } from './cpu-backend.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {
   type FitOptions,
@@ -60,5 +60,7 @@ export {
   fit,
 } from './fit.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
-export { MODEL_FORMAT, MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, encodeModel, decodeModel } from './safetensors.ts';
+export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
+export { MODEL_FORMAT, encodeModel, decodeModel, modelTensors, specFromMetadata, paramsFromTensors } from './model-file.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
+export { CHECKPOINT_FORMAT, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';

@@ -1,24 +1,18 @@
 /**
- * Model files in the safetensors format: an 8-byte little-endian header
- * length, a JSON header, then raw little-endian float32 data. Tensor names
- * and layouts follow PyTorch's nn.Linear (`layers.{i}.weight` [out, in],
- * `layers.{i}.bias` [out]). The spec and training details go in the
- * header's `__metadata__` (string values only, as the format requires).
+ * The safetensors format: an 8-byte little-endian header length, a JSON
+ * header naming each tensor's dtype, shape and byte range, then the raw
+ * little-endian data. dnn writes only float32 tensors and string metadata
+ * (the format's `__metadata__` holds strings only).
  *
  * Works on bytes, so it runs in browsers too. Reading trusts nothing: every
  * size and offset is checked before anything is allocated from it.
  * @module
  */
-import { paramLayout } from './layout.ts';
-import type { Model } from './model.ts';
-import { SpecError, validateSpec, type ActivationName } from './spec.ts';
 
-/** Version of dnn's use of the format (`dnn.format` in the metadata). */
-export const MODEL_FORMAT = 'dnn-mlp/1';
 /** Headers larger than this are refused (a real one is a few kilobytes). */
 export const MAX_HEADER_BYTES = 1 << 20;
 
-/** A model file that cannot be read; the message says why. */
+/** A file that cannot be read; the message says why. */
 export class ModelFileError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,48 +20,46 @@ export class ModelFileError extends Error {
   }
 }
 
-/** Free-form training details stored beside the spec (string values). */
+/** Free-form string metadata (the format's `__metadata__`). */
 export type ModelMetadata = Record<string, string>;
+
+export interface NamedTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
 
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** Encodes a model (and optional metadata) as safetensors bytes. */
-export function encodeModel(model: Model, metadata: ModelMetadata = {}): Uint8Array {
-  const spec = validateSpec(model.spec);
-  const { layers, size } = paramLayout(spec);
-  if (model.params.length !== size) throw new RangeError(`the model has ${model.params.length} parameters, its spec needs ${size}`);
-  const header: Record<string, unknown> = {
-    __metadata__: { ...metadata, 'dnn.format': MODEL_FORMAT, 'dnn.spec': JSON.stringify(spec) },
-  };
-  // Our flat layout already is weight0, bias0, weight1, ...: the data is the params.
-  layers.forEach((l, i) => {
-    header[`layers.${i}.weight`] = { dtype: 'F32', shape: [l.outputs, l.inputs], data_offsets: [l.weight * 4, l.bias * 4] };
-    header[`layers.${i}.bias`] = { dtype: 'F32', shape: [l.outputs], data_offsets: [l.bias * 4, (l.bias + l.outputs) * 4] };
-  });
+/** Encodes float32 tensors, in the order given, with metadata. */
+export function encodeSafetensors(tensors: NamedTensor[], metadata: ModelMetadata): Uint8Array {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let offset = 0;
+  for (const t of tensors) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (n !== t.data.length) throw new RangeError(`tensor ${t.name}: shape [${t.shape}] needs ${n} values, has ${t.data.length}`);
+    header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + n * 4] };
+    offset += n * 4;
+  }
   let json = JSON.stringify(header);
   // Pad with spaces so the data starts 8-byte aligned.
   json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
-  const out = new Uint8Array(8 + headerBytes.length + size * 4);
-  const view = new DataView(out.buffer);
-  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
-  const data = new DataView(out.buffer, 8 + headerBytes.length);
-  for (let i = 0; i < size; i++) data.setFloat32(i * 4, model.params[i], true);
+  let at = 8 + headerBytes.length;
+  const view = new DataView(out.buffer);
+  for (const t of tensors) {
+    if (littleEndian) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + i * 4, t.data[i], true);
+    at += t.data.byteLength;
+  }
   return out;
 }
 
-interface TensorEntry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
-}
-
-/** Reads a model from safetensors bytes, checking everything. */
-export function decodeModel(
-  bytes: Uint8Array,
-  options: { activations?: ActivationName[]; output?: ActivationName } = {},
-): { model: Model; metadata: ModelMetadata } {
+/** Decodes a safetensors file of float32 tensors, checking every size and offset. */
+export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, NamedTensor>; metadata: ModelMetadata } {
   if (bytes.length < 8) throw new ModelFileError(`file too short (${bytes.length} bytes) for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getBigUint64(0, true);
@@ -83,55 +75,34 @@ export function decodeModel(
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new ModelFileError('header is not a JSON object');
   const h = header as Record<string, unknown>;
   const meta = h.__metadata__;
-  if (typeof meta !== 'object' || meta === null) throw new ModelFileError('no __metadata__: not a dnn model file');
-  const metadata = meta as ModelMetadata;
-  if (metadata['dnn.format'] !== MODEL_FORMAT) {
-    throw new ModelFileError(`unsupported model format ${JSON.stringify(metadata['dnn.format'] ?? null)} (expected ${MODEL_FORMAT})`);
-  }
-  let spec;
-  try {
-    const raw = JSON.parse(String(metadata['dnn.spec']));
-    if (options.activations) raw.activations = options.activations;
-    if (options.output) raw.output = options.output;
-    spec = validateSpec(raw);
-  } catch (e) {
-    const why = e instanceof SpecError ? e.message : `not valid JSON (${(e as Error).message})`;
-    throw new ModelFileError(`the model spec in the metadata cannot be built: ${why}`);
-  }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new ModelFileError('no __metadata__: not a dnn file');
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
-  const { layers, size } = paramLayout(spec);
-  const params = new Float32Array(size);
-  const names = new Set(Object.keys(h).filter((k) => k !== '__metadata__'));
-  const used: [number, number][] = [];
-  const read = (name: string, shape: number[], into: number) => {
-    const e = h[name] as TensorEntry | undefined;
-    if (!e || typeof e !== 'object') throw new ModelFileError(`tensor ${name} is missing`);
-    names.delete(name);
+  const tensors = new Map<string, NamedTensor>();
+  const ranges: [number, number, string][] = [];
+  for (const [name, entry] of Object.entries(h)) {
+    if (name === '__metadata__') continue;
+    const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof e !== 'object' || e === null) throw new ModelFileError(`tensor ${name}: entry is not an object`);
     if (e.dtype !== 'F32') throw new ModelFileError(`tensor ${name} has dtype ${JSON.stringify(e.dtype)}; only F32 is supported`);
-    if (!Array.isArray(e.shape) || e.shape.length !== shape.length || e.shape.some((d, i) => d !== shape[i])) {
-      throw new ModelFileError(`tensor ${name} has shape ${JSON.stringify(e.shape)}, the spec needs [${shape.join(', ')}]`);
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0) || e.shape.length > 8) {
+      throw new ModelFileError(`tensor ${name} has a bad shape ${JSON.stringify(e.shape)}`);
     }
-    const [begin, end] = Array.isArray(e.data_offsets) ? e.data_offsets : [NaN, NaN];
-    const count = shape.reduce((a, b) => a * b, 1);
+    const count = (e.shape as number[]).reduce((a, b) => a * b, 1);
+    const [begin, end] = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 ? (e.data_offsets as number[]) : [NaN, NaN];
     if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > dataBytes || end - begin !== count * 4) {
       throw new ModelFileError(`tensor ${name} has data_offsets ${JSON.stringify(e.data_offsets)} outside the ${dataBytes} data bytes or not ${count * 4} long`);
     }
-    for (const [b, en] of used) {
-      if (begin < en && b < end) throw new ModelFileError(`tensor ${name} overlaps another tensor's data`);
+    for (const [b, en, other] of ranges) {
+      if (begin < en && b < end) throw new ModelFileError(`tensor ${name} overlaps tensor ${other}'s data`);
     }
-    used.push([begin, end]);
-    const data = new DataView(bytes.buffer, bytes.byteOffset + dataStart + begin, count * 4);
-    if (littleEndian && (bytes.byteOffset + dataStart + begin) % 4 === 0) {
-      params.set(new Float32Array(bytes.buffer, bytes.byteOffset + dataStart + begin, count), into);
-    } else {
-      for (let i = 0; i < count; i++) params[into + i] = data.getFloat32(i * 4, true);
-    }
-  };
-  layers.forEach((l, i) => {
-    read(`layers.${i}.weight`, [l.outputs, l.inputs], l.weight);
-    read(`layers.${i}.bias`, [l.outputs], l.bias);
-  });
-  if (names.size) throw new ModelFileError(`unexpected tensor(s) for this spec: ${[...names].join(', ')}`);
-  return { model: { spec, params }, metadata };
+    ranges.push([begin, end, name]);
+    // Only now, with the size checked against the file, is anything allocated.
+    const data = new Float32Array(count);
+    const at = bytes.byteOffset + dataStart + begin;
+    if (littleEndian && at % 4 === 0) data.set(new Float32Array(bytes.buffer, at, count));
+    else for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + i * 4, true);
+    tensors.set(name, { name, shape: e.shape as number[], data });
+  }
+  return { tensors, metadata: meta as ModelMetadata };
 }

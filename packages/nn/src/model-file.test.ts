@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeModel, encodeModel, MODEL_FORMAT, ModelFileError } from './safetensors.ts';
+import { ModelFileError } from './safetensors.ts';
+import { decodeModel, encodeModel, MODEL_FORMAT } from './model-file.ts';
 import { createModel } from './model.ts';
 import { defaultSpec, validateSpec } from './spec.ts';
 
@@ -54,8 +55,10 @@ test('broken files give clear errors', () => {
     [withHeader((h) => (h.__metadata__['dnn.format'] = 'other/9')), /unsupported model format "other\/9"/],
     [withHeader((h) => (h.__metadata__['dnn.spec'] = '{"inputSize":-1}')), /cannot be built: inputSize/],
     [withHeader((h) => (h['layers.1.weight'].dtype = 'F16')), /dtype "F16"/],
-    [withHeader((h) => (h['layers.1.weight'].shape = [4, 4])), /shape \[4,4\], the spec needs \[4, 5\]/],
+    [withHeader((h) => (h['layers.1.weight'].shape = [4, 4])), /layers\.1\.weight has data_offsets .* not 64 long/],
+    [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('"hidden":[5,4]', '"hidden":[5,3]'))), /tensor layers\.1\.weight has shape \[4,5\], the spec needs \[3, 5\]/],
     [withHeader((h) => (h['layers.1.bias'].data_offsets = h['layers.1.weight'].data_offsets.map((o: number) => o))), /not 16 long|overlaps/],
+    [withHeader((h) => (h['layers.1.bias'].shape = [-4])), /bad shape/],
     [withHeader((h) => (h['layers.0.bias'].data_offsets = [0, 20])), /overlaps/],
     [withHeader((h) => delete h['layers.2.bias']), /layers.2.bias is missing/],
     [withHeader((h) => (h['extra'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })), /unexpected tensor/],
