@@ -8,8 +8,8 @@ export class UsageError extends Error {
 
 /** Thrown on Ctrl-C to leave with exit code 130 after cleaning up. */
 export class Interrupted extends Error {
-  constructor() {
-    super('interrupted');
+  constructor(message = 'interrupted') {
+    super(message);
     this.name = 'Interrupted';
   }
 }

@@ -1,6 +1,6 @@
 /** Reading and writing model files for the commands, with errors that name the file. */
 import { readFile, stat } from 'node:fs/promises';
-import { decodeModel, encodeModel, ModelFileError, type ActivationName, type Model, type ModelMetadata } from '@dnn/nn';
+import { decodeCheckpoint, decodeModel, encodeModel, ModelFileError, type ActivationName, type Checkpoint, type Model, type ModelMetadata } from '@dnn/nn';
 import { writeFileAtomic } from './files.ts';
 
 /** Thrown for an unreadable or invalid model file; the message starts with the path. */
@@ -12,9 +12,17 @@ export class ModelFileProblem extends Error {
 }
 
 export async function readModelFile(path: string, activations?: ActivationName[]): Promise<{ model: Model; metadata: ModelMetadata }> {
+  return decodeFile(path, (bytes) => decodeModel(bytes, { activations }));
+}
+
+export async function readCheckpointFile(path: string): Promise<Checkpoint> {
+  return decodeFile(path, decodeCheckpoint);
+}
+
+async function decodeFile<T>(path: string, decode: (bytes: Uint8Array) => T): Promise<T> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new ModelFileProblem(path, 'no such file');
-  if (info.isDirectory()) throw new ModelFileProblem(path, 'is a directory, expected a model file');
+  if (info.isDirectory()) throw new ModelFileProblem(path, 'is a directory, expected a file');
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -22,7 +30,7 @@ export async function readModelFile(path: string, activations?: ActivationName[]
     throw new ModelFileProblem(path, (e as { code?: string }).code === 'EACCES' ? 'permission denied' : (e as Error).message);
   }
   try {
-    return decodeModel(bytes, { activations });
+    return decode(bytes);
   } catch (e) {
     if (e instanceof ModelFileError) throw new ModelFileProblem(path, e.message);
     throw e;

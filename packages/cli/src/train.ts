@@ -9,8 +9,10 @@ import {
   OPTIMIZERS,
   SCHEDULES,
   SpecError,
+  encodeCheckpoint,
   evaluate,
   layerSizes,
+  type FitProgress,
   trainingProfileSvg,
   fit,
   hiddenActivations,
@@ -28,7 +30,7 @@ import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from './files.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
-import { writeModelFile } from './model-file.ts';
+import { readCheckpointFile, writeModelFile } from './model-file.ts';
 import { paint, runtimeName, stdoutIsTerminal, useColour } from './runtime.ts';
 import { VERSION } from './version.ts';
 
@@ -50,6 +52,9 @@ export const TRAIN_FLAGS: Flags = {
   ...backendFlags,
   patience: { type: 'string', value: 'N', help: 'stop when validation loss has not improved for N epochs; keep the best weights' },
   save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
+  checkpoint: { type: 'string', value: 'FILE', help: 'write the full training state to FILE (atomically) after every epoch and on Ctrl-C' },
+  'checkpoint-every': { type: 'string', value: 'N', help: 'also checkpoint every N optimizer steps' },
+  resume: { type: 'string', value: 'FILE', help: "continue the run saved in a checkpoint (its settings are the run's; keeps checkpointing to FILE)" },
   plot: { type: 'string', value: 'FILE', help: 'write the training profile (SVG) to FILE' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
   json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
@@ -70,7 +75,9 @@ Examples:
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
   dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
   dnn-cli train --save model.safetensors --plot profile.svg
-  dnn-cli train --epochs 30 --patience 3         # early stopping`;
+  dnn-cli train --epochs 30 --patience 3         # early stopping
+  dnn-cli train --checkpoint run.ckpt            # then, after a crash or Ctrl-C:
+  dnn-cli train --resume run.ckpt --save model.safetensors`;
 
 interface TrainConfig {
   spec: ModelSpec;
@@ -90,14 +97,27 @@ interface TrainConfig {
   patience?: number;
   save?: string;
   plot?: string;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  resume?: string;
   json: boolean;
   quiet: boolean;
 }
+
+/** The flags that define a run; a checkpoint stores them and --resume restores them. */
+const RUN_FLAGS = ['hidden', 'activations', 'output', 'loss', 'optimizer', 'lr', 'lr-end', 'schedule', 'batch-size', 'epochs', 'validation', 'limit', 'seed', 'patience'];
+
+/** The settings of a run as a checkpoint stores them. */
+type RunSettings = Pick<TrainConfig, 'optimizer' | 'lr' | 'lrEnd' | 'schedule' | 'batchSize' | 'epochs' | 'validation' | 'limit' | 'seed' | 'patience'>;
 
 /** Turns flags into a checked config; every problem is a UsageError naming the flag. */
 export function trainConfig(argv: string[]): TrainConfig | 'help' {
   const { values: v, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (v.help) return 'help';
+  if (v.resume !== undefined) {
+    const given = RUN_FLAGS.filter((f) => v[f] !== undefined);
+    if (given.length) throw new UsageError(`--resume takes the run's settings from the checkpoint; drop --${given.join(', --')}`);
+  }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
   const s = (name: string) => v[name] as string | undefined;
   const hidden = listFlag('hidden', s('hidden') ?? '400,200', (x) => intFlag('hidden', x));
@@ -138,17 +158,23 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     patience: s('patience') === undefined ? undefined : intFlag('patience', s('patience')!, 1),
     save: s('save'),
     plot: s('plot'),
+    checkpoint: s('checkpoint') ?? s('resume'),
+    checkpointEvery: s('checkpoint-every') === undefined ? undefined : intFlag('checkpoint-every', s('checkpoint-every')!, 1),
+    resume: s('resume'),
     json: Boolean(v.json),
     quiet: Boolean(v.quiet),
   };
 }
 
 export async function train(argv: string[]): Promise<number> {
-  const cfg = trainConfig(argv);
-  if (cfg === 'help') {
+  const parsed = trainConfig(argv);
+  if (parsed === 'help') {
     console.log(TRAIN_HELP);
     return 0;
   }
+  // A resumed run takes its spec and settings from the checkpoint.
+  const checkpointIn = parsed.resume ? await readCheckpointFile(parsed.resume) : null;
+  const cfg: TrainConfig = checkpointIn ? { ...parsed, ...(checkpointIn.config as unknown as RunSettings), spec: checkpointIn.spec } : parsed;
   const started = performance.now();
   const text = !cfg.json && !cfg.quiet;
   const bar = text && stdoutIsTerminal() ? (label: string) => new ProgressBar(process.stdout, label) : null;
@@ -156,6 +182,14 @@ export async function train(argv: string[]): Promise<number> {
   const say = (s = '') => text && console.log(s);
   const emit = (o: object) => cfg.json && console.log(JSON.stringify(o));
 
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(130);
+    ac.abort();
+    if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
+  };
+  process.on('SIGINT', onSigint);
   const backend = await createBackend(cfg.backend, { workers: cfg.workers });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
@@ -182,19 +216,33 @@ export async function train(argv: string[]): Promise<number> {
       `batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, seed ${cfg.seed}`,
   );
 
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    ac.abort();
-    if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
+  if (checkpointIn) say(`resuming ${cfg.resume} at epoch ${checkpointIn.epoch}, ${checkpointIn.rowsDone} of ${rows - validation} rows done`);
+  const settings: RunSettings = {
+    optimizer: cfg.optimizer,
+    lr: cfg.lr,
+    lrEnd: cfg.lrEnd,
+    schedule: cfg.schedule,
+    batchSize: cfg.batchSize,
+    epochs: cfg.epochs,
+    validation,
+    limit: cfg.limit,
+    seed: cfg.seed,
+    patience: cfg.patience,
   };
-  process.on('SIGINT', onSigint);
+  const onCheckpoint = cfg.checkpoint
+    ? async (p: FitProgress) => {
+        // Nothing that is not finite is ever written over a checkpoint.
+        if (!p.state.params.every(Number.isFinite)) return;
+        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: settings as unknown as Record<string, unknown> }));
+      }
+    : undefined;
+
   let progress: ProgressBar | null = null;
   const onEvent = (e: FitEvent) => {
     if (e.type === 'start') {
       emit({
         event: 'start',
+        ...(checkpointIn ? { resumedFrom: { epoch: checkpointIn.epoch, rowsDone: checkpointIn.rowsDone } } : {}),
         backend: backend.name,
         ...(cfg.backend === 'workers' ? { workers: cfg.workers ?? coreCount() } : {}),
         runtime: runtimeName(),
@@ -216,6 +264,7 @@ export async function train(argv: string[]): Promise<number> {
     }
   };
 
+  if (ac.signal.aborted) throw new Interrupted();
   let result;
   try {
     result = await fit(cfg.spec, trainData, {
@@ -229,12 +278,15 @@ export async function train(argv: string[]): Promise<number> {
       onEvent,
       signal: ac.signal,
       patience: cfg.patience,
+      resume: checkpointIn ?? undefined,
+      onCheckpoint,
+      checkpointEvery: cfg.checkpointEvery,
     });
   } finally {
     process.off('SIGINT', onSigint);
     (progress as ProgressBar | null)?.clear();
   }
-  if (result.aborted) throw new Interrupted();
+  if (result.aborted) throw new Interrupted(cfg.checkpoint ? `interrupted; the run is saved in ${cfg.checkpoint} (continue with --resume ${cfg.checkpoint})` : undefined);
 
   // The test set is used here, once, after training.
   const model = { spec: cfg.spec, params: result.params };

@@ -69,10 +69,13 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   let config: Record<string, unknown>;
   try {
     position = JSON.parse(metadata['checkpoint.position']);
-    history = (JSON.parse(metadata['checkpoint.history']) as Record<string, unknown>[]).map((h) => nanForNull(h) as unknown as EpochEvent);
+    const rawHistory: unknown = JSON.parse(metadata['checkpoint.history']);
     config = JSON.parse(metadata['checkpoint.config']);
+    if (!Array.isArray(rawHistory) || !rawHistory.every((h) => typeof h === 'object' && h !== null)) throw new Error('history is not a list of epochs');
+    if (typeof config !== 'object' || config === null || typeof position !== 'object' || position === null) throw new Error('not objects');
+    history = rawHistory.map((h) => nanForNull(h) as unknown as EpochEvent);
   } catch (e) {
-    throw new ModelFileError(`checkpoint metadata is not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(`checkpoint metadata is not valid (${(e as Error).message})`);
   }
   const ints = [position.epoch, position.rowsDone, position.steps, position.slots];
   if (!ints.every((v) => Number.isInteger(v) && v >= 0) || position.epoch < 1 || position.slots > 8) {

@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeModel } from '@dnn/nn';
+import { CLI, events, runCli } from './test-helpers.ts';
+
+const RUN = ['--epochs', '3', '--limit', '6000', '--seed', '3', '--lr', '0.002'];
+const dir = await mkdtemp(join(tmpdir(), 'dnn-resume-'));
+const weights = async (file: string) => decodeModel(new Uint8Array(await readFile(file))).model.params;
+const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+const full = join(dir, 'full.safetensors');
+const uninterrupted = runCli(['train', ...RUN, '--save', full, '--json']);
+
+/**
+ * Starts the CLI and sends `signal` after `ms`, or when stdout first shows
+ * `afterOutput`; resolves with the exit code and output.
+ */
+function runAndSignal(args: string[], ms: number, signal: NodeJS.Signals, afterOutput?: RegExp): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+  const g = globalThis as { Deno?: unknown };
+  const p = spawn(process.execPath, g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  let signalled = false;
+  const send = () => {
+    if (signalled) return;
+    signalled = true;
+    // process.kill rather than p.kill: Deno reports a child it killed itself as ended by the signal, not by its exit code.
+    process.kill(p.pid!, signal);
+  };
+  let stdout = '';
+  p.stdout.on('data', (d) => {
+    stdout += d;
+    if (afterOutput?.test(stdout)) send();
+  });
+  const timer = afterOutput ? undefined : setTimeout(send, ms);
+  return new Promise((resolve) =>
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, signalled });
+    }),
+  );
+}
+
+test('a run killed with SIGKILL at a random moment and resumed ends with the uninterrupted weights, bit for bit', async () => {
+  assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+  const want = await weights(full);
+  let resumedOnce = false;
+  // Random moments, from a fixed seed; a kill before the first checkpoint just tries later.
+  const delays = [700, 1100, 450, 1500, 900, 2000];
+  for (const delay of delays) {
+    const cp = join(dir, `run-${delay}.ckpt`);
+    const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--checkpoint-every', '7', '--quiet'], delay, 'SIGKILL');
+    if (!r.signalled || !existsSync(cp)) continue;
+    const out = join(dir, `resumed-${delay}.safetensors`);
+    const resumed = runCli(['train', '--resume', cp, '--save', out, '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok(events(resumed.stdout)[0].resumedFrom, 'the start event says where it resumed');
+    assert.ok(sameBits(await weights(out), want), `killed after ${delay} ms: resumed weights differ`);
+    resumedOnce = true;
+  }
+  assert.ok(resumedOnce, 'at least one kill landed after a checkpoint');
+});
+
+test('Ctrl-C stops after the current step, writes the checkpoint and exits 130; resuming finishes the run', async () => {
+  const cp = join(dir, 'sigint.ckpt');
+  // Sent once the first epoch has ended, so the run is surely in its training loop.
+  const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--json'], 0, 'SIGINT', /"event":"epoch"/);
+  if (!r.signalled) return assert.fail('the run ended before Ctrl-C was sent; make it longer');
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /dnn-cli: error: interrupted; the run is saved in .*sigint\.ckpt \(continue with --resume/);
+  const out = join(dir, 'sigint.safetensors');
+  const resumed = runCli(['train', '--resume', cp, '--save', out, '--quiet']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok(sameBits(await weights(out), await weights(full)));
+});
+
+test('--resume refuses flags that would change the run; a model file is not a checkpoint', () => {
+  const r = runCli(['train', '--resume', join(dir, 'x.ckpt'), '--lr', '0.1', '--epochs', '4']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--resume takes the run's settings from the checkpoint; drop --lr, --epochs/);
+  const m = runCli(['train', '--resume', full]);
+  assert.equal(m.code, 1);
+  assert.match(m.stderr, /full\.safetensors: not a checkpoint/);
+  assert.match(runCli(['train', '--resume', join(dir, 'missing.ckpt')]).stderr, /missing\.ckpt: no such file/);
+});
+
+test.after?.(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
