@@ -3,7 +3,8 @@
 // Bun and Deno run the TypeScript sources; Node 20 cannot strip types, so
 // the tests are first bundled to JavaScript with esbuild.
 // A fourth pass, `node-nosimd`, reruns the Node tests with DNN_SIMD=off so
-// the TypeScript fallback kernels stay covered end to end.
+// the TypeScript fallback kernels stay covered end to end; a fifth, `packed`,
+// proves the packed packages in a fresh project (skipped when filtering).
 // Usage: node scripts/test-all.mjs [--only node,bun,deno,node-nosimd] [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno', 'node-nosimd'];
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno', 'node-nosimd', 'packed'];
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
 
@@ -79,11 +80,15 @@ for (const runtime of only) {
     r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)]);
   } else if (runtime === 'deno') {
     r = run('npx', ['--no-install', 'deno', 'test', '-A', '--no-check', ...tests]);
+  } else if (runtime === 'packed') {
+    // Not a runtime: the packed packages installed in a fresh project (scripts/packed-proof.mjs).
+    if (filters.length) continue;
+    r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')]);
   } else {
     console.error(`test-all: unknown runtime ${runtime}`);
     process.exit(2);
   }
-  const c = count(r.out, runtime.replace('-nosimd', ''));
+  const c = count(r.out, runtime === 'packed' ? 'node' : runtime.replace('-nosimd', ''));
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
   results.push({ runtime, ...c, ok });
 }
