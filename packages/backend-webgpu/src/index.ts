@@ -1,8 +1,29 @@
 /**
- * @dnn/backend-webgpu: the whole training step on the GPU through WebGPU.
- * Not built yet; see README.md.
+ * @dnn/backend-webgpu: the whole training step on the GPU with WGSL compute
+ * shaders, for @dnn/nn. Finds a device itself (navigator.gpu in browsers and
+ * Deno; the npm package `webgpu`, loaded only when asked for, in Node and
+ * Bun), or takes one from the caller.
  * @module
  */
+import { BACKEND_INTERFACE_VERSION, type Backend } from '@dnn/nn';
+import { describeAdapter, findDevice, type FindOptions, type GpuContext } from './device.ts';
+import { createGpuTrainer } from './gpu-trainer.ts';
 
-/** True once this package implements the Backend interface of @dnn/nn. */
-export const implemented = false;
+export { type AdapterChoice, type FindOptions, type GpuContext, NoAdapterError, findDevice, describeAdapter } from './device.ts';
+
+/**
+ * Creates the WebGPU backend, finding a device first.
+ * @example const backend = await webgpuBackend(); await fit(spec, data, { ...options, backend });
+ */
+export async function webgpuBackend(options: FindOptions = {}): Promise<Backend & { context: GpuContext }> {
+  const context = await findDevice(options);
+  const info = describeAdapter(context);
+  return {
+    interfaceVersion: BACKEND_INTERFACE_VERSION,
+    name: 'webgpu',
+    context,
+    describe: () => `webgpu (${info.description || info.vendor || 'adapter'}, ${context.route})`,
+    createTrainer: (opts) => createGpuTrainer(context, opts),
+  };
+}
+export { type GpuGemm, createGpuGemm } from './gemm-runner.ts';

@@ -1,0 +1,115 @@
+// Every kernel against the CPU reference, on the adapter this machine has
+// (a software one in CI). Imports the built package, as users do.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gemm, maxRelativeError, randomArray, Rng } from '@dnn/tensor';
+import { ACTIVATIONS, cpuBackend, hiddenActivations, initParams, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
+import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
+
+let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
+let why = '';
+try {
+  backend = await webgpuBackend();
+  console.log(`# WebGPU adapter: ${backend.describe()}`);
+} catch (e) {
+  why = `no WebGPU adapter here: ${(e as Error).message}`;
+  console.log(`# skipping the WebGPU tests: ${why}`);
+}
+const skip = backend ? false : why;
+
+function dataset(count: number, features: number, classes: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  return {
+    x: Uint8Array.from({ length: count * features }, () => rng.int(256)),
+    labels: Uint8Array.from({ length: count }, () => rng.int(classes)),
+    count,
+    features,
+    classes,
+  };
+}
+
+test('GEMM matches the reference on awkward sizes, all four transposes', { skip }, async () => {
+  const g = createGpuGemm(backend!.context);
+  const rng = new Rng(1);
+  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257]]) {
+    for (const ta of [false, true]) {
+      for (const tb of [false, true]) {
+        const a = randomArray(rng, m * k);
+        const b = randomArray(rng, k * n);
+        const want = new Float32Array(m * n);
+        gemm(ta, tb, m, n, k, 1, a, b, 0, want);
+        const got = await g.run(ta, tb, m, n, k, a, b);
+        const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
+        assert.ok(maxRelativeError(got, want, scale) < 1e-5, `${m}x${n}x${k} ${ta} ${tb}`);
+      }
+    }
+  }
+  const nan = await g.run(false, false, 1, 2, 2, Float32Array.of(NaN, 1), Float32Array.of(1, 2, 3, Infinity));
+  assert.ok(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates');
+});
+
+async function pair(spec: ReturnType<typeof validateSpec>, data: Dataset, optimizer: OptimizerName, maxBatch: number): Promise<[Trainer, Trainer]> {
+  const params = initParams(spec, 3);
+  const make = (b: typeof backend) => b!.createTrainer({ spec, params, optimizer: { name: optimizer }, data, maxBatch });
+  return [await make(cpuBackend() as typeof backend), await make(backend)];
+}
+
+test('forward pass of every activation matches the CPU (awkward sizes)', { skip }, async () => {
+  const data = dataset(37, 13, 5, 2);
+  for (const act of hiddenActivations()) {
+    const spec = validateSpec({ inputSize: 13, hidden: [7, 9], activations: [act, act], outputSize: 5, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
+    const [c, g] = await pair(spec, data, 'sgd', 10);
+    const want = await c.predict(data, 3, 37);
+    const got = await g.predict(data, 3, 37);
+    assert.ok(maxRelativeError(got, want, 1e-3) < 1e-4, `${act}: ${maxRelativeError(got, want, 1e-3)}`);
+    await g.dispose();
+  }
+});
+
+const combos: [ActivationName, ActivationName, LossName, OptimizerName][] = [
+  ['relu', 'softmax', 'cross-entropy', 'adam'],
+  ['tanh', 'softmax', 'cross-entropy', 'momentum'],
+  ['lecun-tanh', 'softmax', 'mse', 'sgd'],
+  ['sigmoid', 'sigmoid', 'mse', 'adam'],
+  ['elu', 'linear', 'mse', 'sgd'],
+  ['leaky-relu', 'tanh', 'mse', 'momentum'],
+  ['softplus', 'softmax', 'cross-entropy', 'sgd'],
+];
+
+for (const [hidden, output, loss, optimizer] of combos) {
+  test(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}`, { skip }, async () => {
+    const spec = validateSpec({ inputSize: 19, hidden: [11], activations: [hidden], outputSize: 6, output, loss, inputScale: 1 / 255 });
+    const data = dataset(230, 19, 6, 5);
+    const [c, g] = await pair(spec, data, optimizer, 9);
+    const order = Uint32Array.from({ length: 230 }, (_, i) => (i * 37) % 230);
+    const lr = optimizer === 'adam' ? 0.01 : 0.1;
+    for (let s = 0; s < 50; s++) {
+      // Batches of 9 with the last of each sweep partial (230 = 25 x 9 + 5).
+      const start = (s * 9) % 225;
+      const want = await c.train(order, start, 9, 9, lr);
+      const got = await g.train(order, start, 9, 9, lr);
+      const rel = Math.abs(got.lossSum - want.lossSum) / Math.max(Math.abs(want.lossSum), 1e-6);
+      assert.ok(rel < 1e-4, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`);
+    }
+    const last = await c.train(order, 225, 5, 9, lr);
+    const lastGpu = await g.train(order, 225, 5, 9, lr);
+    assert.ok(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum < 1e-4, 'a partial batch');
+    const pc = await c.getParams();
+    const pg = await g.getParams();
+    assert.ok(maxRelativeError(pg, pc, 1e-2) < 1e-3, 'parameters after 51 steps');
+    const state = await g.getState();
+    assert.equal(state.steps, 51);
+    await g.dispose();
+  });
+}
+
+test('a forward pass propagates NaN like the CPU', { skip }, async () => {
+  const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
+  const data: Dataset = { x: Float32Array.of(1, NaN, 2, 0.5, 0.25, 1), labels: Uint8Array.of(0, 1), count: 2, features: 3, classes: 2 };
+  const [c, g] = await pair(spec, data, 'sgd', 2);
+  const want = await c.predict(data, 0, 2);
+  const got = await g.predict(data, 0, 2);
+  assert.deepEqual([...got].map(Number.isNaN), [...want].map(Number.isNaN));
+  assert.ok(Number.isNaN(got[0]) && !Number.isNaN(got[2]));
+  void ACTIVATIONS;
+});
