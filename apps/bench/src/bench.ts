@@ -8,8 +8,10 @@
  * and scale to 600, as they say), the ratios, and the peak memory of a
  * 2-worker training run.
  *
- *   npm run bench                  # everything
+ *   npm run bench                  # everything on the CPU
  *   npm run bench -- --only epoch  # or gemm; --json for JSON lines; --reps N; --no-baselines
+ *   npm run bench -- --only gpu    # the WebGPU backend: adapter, epoch at batch 100 and 4096,
+ *                                  # GEMM GFLOP/s (--gemm-size 4096, --gpu-steps 20)
  */
 import './relaxed-simd.ts';
 import { parseArgs } from 'node:util';
@@ -17,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
-import { cpuBackend, defaultSpec, fastKernelsPath, fit, sliceDataset } from '@dnn/nn';
+import { cpuBackend, defaultSpec, fastKernelsPath, fit, initParams, sliceDataset } from '@dnn/nn';
 import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { gflops } from './timing.ts';
@@ -31,6 +33,8 @@ const { values } = parseArgs({
     reps: { type: 'string', default: '3' },
     'no-baselines': { type: 'boolean' },
     'rss-run': { type: 'string' },
+    'gpu-steps': { type: 'string', default: '20' },
+    'gemm-size': { type: 'string', default: '4096' },
   },
 });
 const reps = Number(values.reps);
@@ -117,9 +121,39 @@ async function epochSection(): Promise<void> {
   out({ section: 'memory', backend: 'workers x2', maxRssMB: rss }, `  peak resident memory of a 2-worker training epoch (with validation): ${fmt(rss, 0)} MB`);
 }
 
+/** The WebGPU backend: the adapter, epoch times at two batch sizes (steps timed, then scaled), and the GEMM. */
+async function gpuSection(): Promise<void> {
+  const { webgpuBackend, createGpuGemm } = await import('@dnn/backend-webgpu');
+  const backend = await webgpuBackend();
+  out({ section: 'gpu', adapter: backend.describe() }, `\nWebGPU: ${backend.describe()}`);
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  const steps = Number(values['gpu-steps']);
+  for (const batch of [100, 4096]) {
+    const trainer = await backend.createTrainer({ spec: defaultSpec(), params: initParams(defaultSpec(), 1), optimizer: { name: 'adam' }, data: train, maxBatch: batch });
+    const order = Uint32Array.from({ length: train.count }, (_, i) => i);
+    await trainer.train(order, 0, batch * 2, batch, 1e-3); // warm-up: pipelines and first uploads
+    const t = performance.now();
+    const n = Math.min(steps, Math.floor(train.count / batch) - 2);
+    await trainer.train(order, batch * 2, batch * n, batch, 1e-3);
+    const perStep = (performance.now() - t) / n;
+    const epoch = (perStep * Math.ceil(60000 / batch)) / 1000;
+    out({ section: 'gpu', batch, secondsPerEpoch: epoch, stepsTimed: n }, `  batch ${String(batch).padStart(4)}: ${fmt(epoch, 2)} s per 60,000-image epoch (${n} steps timed, scaled)`);
+    await trainer.dispose();
+  }
+  const size = Number(values['gemm-size']);
+  const g = createGpuGemm(backend.context);
+  const a = new Float32Array(size * size).fill(0.5);
+  await g.run(false, false, size, size, size, a, a, 1);
+  const t = performance.now();
+  await g.run(false, false, size, size, size, a, a, 5);
+  const ms = (performance.now() - t) / 5;
+  out({ section: 'gpu', gemm: size, gflops: gflops(size, size, size, ms) }, `  GEMM ${size} cubed: ${fmt(gflops(size, size, size, ms))} GFLOP/s (tile ${g.tile})`);
+}
+
 if (values['rss-run']) await rssRun(values['rss-run']);
 else {
   if (!values.only || values.only === 'gemm') await gemmSection();
   if (!values.only || values.only === 'epoch') await epochSection();
+  if (values.only === 'gpu') await gpuSection();
   process.exit(0);
 }

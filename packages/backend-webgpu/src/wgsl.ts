@@ -83,8 +83,9 @@ ${ROWCOL}
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 @group(0) @binding(3) var<uniform> s: Shape;
 @compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
+  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
   if (i >= s.rows * s.cols) { return; }
   let x = z[i] + P[s.off + i % s.cols];
   z[i] = x;
@@ -119,8 +120,9 @@ ${ROWCOL}
 @group(0) @binding(2) var<storage, read_write> g: array<f32>;
 @group(0) @binding(3) var<uniform> s: Shape;
 @compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
+  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
   if (i >= s.rows * s.cols) { return; }
   let x = z[i];
   let y = yv[i];
@@ -223,8 +225,9 @@ struct Step { start: u32, t: u32, lr: f32, c1: f32, c2: f32, pad0: f32, pad1: f3
 @group(0) @binding(6) var<uniform> step: Step;
 fn byteAt(i: u32) -> u32 { return (data[i / 4u] >> ((i % 4u) * 8u)) & 255u; }
 @compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let i = id.x;
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
+  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
   if (i >= s.rows * s.cols) { return; }
   let r = i / s.cols;
   let c = i % s.cols;

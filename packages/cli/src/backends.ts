@@ -1,6 +1,7 @@
 /** The backends the CLI can wire to `fit`, by name, and their flags. */
 import { cpuBackend, type Backend } from '@dnn/nn';
 import { workersBackend } from '@dnn/backend-cpu-workers';
+import { webgpuBackend, type AdapterChoice } from '@dnn/backend-webgpu';
 import { choiceFlag, intFlag, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 
@@ -10,24 +11,32 @@ export type BackendName = (typeof BACKENDS)[number];
 export const backendFlags: Flags = {
   backend: { type: 'string', value: 'B', help: `where to compute: ${BACKENDS.join(', ')}`, default: 'cpu' },
   workers: { type: 'string', value: 'N', help: 'threads for --backend workers', default: 'the number of cores' },
+  'gpu-adapter': { type: 'string', value: 'A', help: 'for --backend webgpu: auto (hardware, else software), hardware or software', default: 'auto' },
 };
 
-export async function createBackend(name: BackendName, options: { workers?: number } = {}): Promise<Backend> {
+export const ADAPTERS = ['auto', 'hardware', 'software'] as const;
+
+export async function createBackend(name: BackendName, options: { workers?: number; adapter?: AdapterChoice } = {}): Promise<Backend> {
   switch (name) {
     case 'cpu':
       return cpuBackend();
     case 'workers':
       return workersBackend({ workers: options.workers });
     case 'webgpu':
-      throw new UsageError(`--backend ${name} is not implemented yet; use --backend cpu or workers`);
+      return webgpuBackend({ adapter: options.adapter });
   }
 }
 
 /** Reads --backend and --workers. */
-export function backendChoice(v: Record<string, unknown>): { backend: BackendName; workers?: number } {
+export function backendChoice(v: Record<string, unknown>): { backend: BackendName; workers?: number; adapter?: AdapterChoice } {
   const backend = choiceFlag('backend', (v.backend as string | undefined) ?? 'cpu', BACKENDS);
   if (v.workers !== undefined && backend !== 'workers') throw new UsageError('--workers needs --backend workers');
-  return { backend, workers: v.workers === undefined ? undefined : intFlag('workers', v.workers as string, 1) };
+  if (v['gpu-adapter'] !== undefined && backend !== 'webgpu') throw new UsageError('--gpu-adapter needs --backend webgpu');
+  return {
+    backend,
+    workers: v.workers === undefined ? undefined : intFlag('workers', v.workers as string, 1),
+    adapter: v['gpu-adapter'] === undefined ? undefined : choiceFlag('gpu-adapter', v['gpu-adapter'] as string, ADAPTERS),
+  };
 }
 
 export async function backendFromFlags(v: Record<string, unknown>): Promise<Backend> {

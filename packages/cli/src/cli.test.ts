@@ -74,6 +74,24 @@ test('--backend workers: the same losses as cpu, and the start event says how ma
   assert.equal(ev[2].event, 'done');
 });
 
+test('--backend webgpu: the cpu backend\'s losses within 1e-4, on this machine\'s adapter', async () => {
+  const args = ['train', '--epochs', '1', '--limit', '2400', '--hidden', '48', '--json'];
+  const gpu = runCli([...args, '--backend', 'webgpu']);
+  if (gpu.code === 1 && /no WebGPU adapter found/.test(gpu.stderr)) {
+    // Only where no adapter exists, and saying so; CI has a software one.
+    console.log(`# skipped: ${gpu.stderr.trim()}`);
+    return;
+  }
+  assert.equal(gpu.code, 0, gpu.stderr);
+  const cpu = events(runCli(args).stdout);
+  const ev = events(gpu.stdout);
+  assert.equal(ev[0].backend, 'webgpu');
+  for (const key of ['trainLoss', 'validationLoss']) {
+    assert.ok(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key] < 1e-4, `${key}: ${ev[1][key]} vs ${cpu[1][key]}`);
+  }
+  assert.equal(ev[2].event, 'done');
+});
+
 const badFlags: [string[], RegExp][] = [
   [['--epochs', '0'], /--epochs must be at least 1, got 0/],
   [['--epochs', 'ten'], /--epochs must be a whole number, got "ten"/],
@@ -92,6 +110,8 @@ const badFlags: [string[], RegExp][] = [
   [['--limit', '70000'], /--limit 70000 is more than the 60000 training images/],
   [['extra'], /unexpected argument "extra"/],
   [['--workers', '2'], /--workers needs --backend workers/],
+  [['--gpu-adapter', 'software'], /--gpu-adapter needs --backend webgpu/],
+  [['--backend', 'webgpu', '--gpu-adapter', 'fast'], /--gpu-adapter must be one of auto, hardware, software/],
   [['--backend', 'workers', '--workers', '0'], /--workers must be at least 1, got 0/],
 ];
 

@@ -24,6 +24,7 @@ import {
 } from '@dnn/nn';
 import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { coreCount } from '@dnn/backend-cpu-workers';
+import type { AdapterChoice } from '@dnn/backend-webgpu';
 import { backendChoice, backendFlags, createBackend, type BackendName } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
@@ -74,6 +75,7 @@ Examples:
   dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
   dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
+  dnn-cli train --backend webgpu                 # the whole step on the GPU
   dnn-cli train --save model.safetensors --plot profile.svg
   dnn-cli train --epochs 30 --patience 3         # early stopping
   dnn-cli train --checkpoint run.ckpt            # then, after a crash or Ctrl-C:
@@ -94,6 +96,7 @@ interface TrainConfig {
   seed: number;
   backend: BackendName;
   workers?: number;
+  adapter?: AdapterChoice;
   patience?: number;
   save?: string;
   plot?: string;
@@ -190,7 +193,7 @@ export async function train(argv: string[]): Promise<number> {
     if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSigint);
-  const backend = await createBackend(cfg.backend, { workers: cfg.workers });
+  const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
     downloadBar ??= bar?.(`downloading ${file}`) ?? null;
