@@ -25,6 +25,8 @@ await build({
   // packages and keeps only the ones it names external.
   ...(pkg.dnnBuild?.external ? { external: pkg.dnnBuild.external } : { packages: 'external' }),
   sourcemap: true,
+  // Several entries of one library share their modules (one DataError class, not two).
+  splitting: Boolean(pkg.dnnBuild?.splitting),
   banner: pkg.dnnBuild?.banner ? { js: pkg.dnnBuild.banner } : undefined,
   logLevel: 'warning',
   define: { __DNN_VERSION__: JSON.stringify(pkg.version) },

@@ -17,7 +17,7 @@ export interface WorkerHandle {
 export async function spawnWorker(url: URL): Promise<WorkerHandle> {
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
   if (typeof WebWorker === 'function') return webWorker(new WebWorker(url, { type: 'module' }));
-  const { Worker: NodeWorker } = await import('node:worker_threads');
+  const { Worker: NodeWorker } = await nodeThreads();
   return nodeWorker(new NodeWorker(url));
 }
 
@@ -64,7 +64,13 @@ export async function workerPort(): Promise<{ post(m: unknown): void; onMessage(
   if (self && typeof self.postMessage === 'function' && self.addEventListener) {
     return { post: (m) => self.postMessage!(m), onMessage: (f) => self.addEventListener!('message', (e) => f((e as MessageEvent).data)) };
   }
-  const { parentPort } = await import('node:worker_threads');
+  const { parentPort } = await nodeThreads();
   if (!parentPort) throw new Error('not running in a worker');
   return { post: (m) => parentPort.postMessage(m), onMessage: (f) => parentPort.on('message', f) };
+}
+
+/** node:worker_threads, imported by a computed name so that browser bundlers leave it out. */
+function nodeThreads(): Promise<typeof import('node:worker_threads')> {
+  const name = 'node:worker_threads';
+  return import(name);
 }
