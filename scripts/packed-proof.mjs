@@ -54,6 +54,10 @@ for (const info of infos) {
 // A fresh project that knows nothing of the workspace.
 const app = join(work, 'app');
 cpSync(join(root, 'scripts/packed'), app, { recursive: true });
+// The Deno versions are the same files with npm: specifiers.
+const denoVersion = (from, to) => writeFileSync(join(app, to), readFileSync(join(app, from), 'utf8').replace(/from '(@dnn\/[a-z-]+)'/g, "from 'npm:$1'").replace('process.exit(1)', 'Deno.exit(1)'));
+denoVersion('api-node.mjs', 'api-deno.mjs');
+denoVersion('types.ts', 'types-deno.ts');
 const deps = Object.fromEntries(infos.map((i) => [i.name, `file:${join(tarballs, i.filename)}`]));
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'packed-proof', private: true, type: 'module', dependencies: deps }, null, 2));
 const install = sh('npm', ['install', '--no-audit', '--no-fund'], app);

@@ -73,78 +73,65 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
 
 const ROWCOL = `struct Shape { rows: u32, cols: u32, off: u32, scale: f32 }`;
 
+/** The binding declarations, numbered in order. */
+const bind = (...vars: string[]) => vars.map((v, i) => `@group(0) @binding(${i}) var${v};`).join('\n');
+
+/** An entry point with one thread per element i of a rows x cols block. */
+const perElement = (body: string) => `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
+  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
+  if (i >= s.rows * s.cols) { return; }
+  ${body}
+}`;
+
+/** An entry point with one thread per row r (starting at element o). */
+const perRow = (body: string) => `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let r = id.x;
+  if (r >= s.rows) { return; }
+  let o = r * s.cols;
+  ${body}
+}`;
+
 /** z += bias (from the parameters at off), then a = f(z); softmax is its own kernel. */
 export function biasActivationWgsl(act: ActivationName): string {
   const f = act === 'softmax' ? 'x' : FORWARD[act];
   return /* wgsl */ `
 ${ROWCOL}
-@group(0) @binding(0) var<storage, read_write> z: array<f32>;
-@group(0) @binding(1) var<storage, read> P: array<f32>;
-@group(0) @binding(2) var<storage, read_write> out: array<f32>;
-@group(0) @binding(3) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
-  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
-  if (i >= s.rows * s.cols) { return; }
-  let x = z[i] + P[s.off + i % s.cols];
+${bind('<storage, read_write> z: array<f32>', '<storage, read> P: array<f32>', '<storage, read_write> out: array<f32>', '<uniform> s: Shape')}
+${perElement(`let x = z[i] + P[s.off + i % s.cols];
   z[i] = x;
-  out[i] = ${f};
-}`;
+  out[i] = ${f};`)}`;
 }
 
 /** Row-wise stable softmax of z into out (one thread per row). */
 export const SOFTMAX_WGSL = /* wgsl */ `
 ${ROWCOL}
-@group(0) @binding(0) var<storage, read> z: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x;
-  if (r >= s.rows) { return; }
-  let o = r * s.cols;
-  var mx = -3.4e38;
+${bind('<storage, read> z: array<f32>', '<storage, read_write> out: array<f32>', '<uniform> s: Shape')}
+${perRow(`var mx = -3.4e38;
   for (var c = 0u; c < s.cols; c++) { mx = max(mx, z[o + c]); }
   var sum = 0.0;
   for (var c = 0u; c < s.cols; c++) { let e = exp(z[o + c] - mx); out[o + c] = e; sum += e; }
-  for (var c = 0u; c < s.cols; c++) { out[o + c] = out[o + c] / sum; }
-}`;
+  for (var c = 0u; c < s.cols; c++) { out[o + c] = out[o + c] / sum; }`)}`;
 
 /** dz = f'(z) * dy, in place in g (z and y the layer's pre-activation and output). */
 export function activationBackwardWgsl(act: Exclude<ActivationName, 'softmax'>): string {
   return /* wgsl */ `
 ${ROWCOL}
-@group(0) @binding(0) var<storage, read> z: array<f32>;
-@group(0) @binding(1) var<storage, read> yv: array<f32>;
-@group(0) @binding(2) var<storage, read_write> g: array<f32>;
-@group(0) @binding(3) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
-  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
-  if (i >= s.rows * s.cols) { return; }
-  let x = z[i];
+${bind('<storage, read> z: array<f32>', '<storage, read> yv: array<f32>', '<storage, read_write> g: array<f32>', '<uniform> s: Shape')}
+${perElement(`let x = z[i];
   let y = yv[i];
-  g[i] = g[i] * (${DERIVATIVE[act]});
-}`;
+  g[i] = g[i] * (${DERIVATIVE[act]});`)}`;
 }
 
 /** Softmax backward through its Jacobian, row by row: g = y (g - sum(g y)). */
 export const SOFTMAX_BACKWARD_WGSL = /* wgsl */ `
 ${ROWCOL}
-@group(0) @binding(0) var<storage, read> yv: array<f32>;
-@group(0) @binding(1) var<storage, read_write> g: array<f32>;
-@group(0) @binding(2) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x;
-  if (r >= s.rows) { return; }
-  let o = r * s.cols;
-  var dot = 0.0;
+${bind('<storage, read> yv: array<f32>', '<storage, read_write> g: array<f32>', '<uniform> s: Shape')}
+${perRow(`var dot = 0.0;
   for (var c = 0u; c < s.cols; c++) { dot += g[o + c] * yv[o + c]; }
-  for (var c = 0u; c < s.cols; c++) { g[o + c] = yv[o + c] * (g[o + c] - dot); }
-}`;
+  for (var c = 0u; c < s.cols; c++) { g[o + c] = yv[o + c] * (g[o + c] - dot); }`)}`;
 
 /**
  * The loss of each row and its gradient for a batch of `s.off` rows (the
@@ -166,19 +153,9 @@ export function lossWgsl(loss: 'cross-entropy' | 'mse'): string {
   rowLoss[r] = l;`;
   return /* wgsl */ `
 ${ROWCOL}
-@group(0) @binding(0) var<storage, read> y: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<u32>;
-@group(0) @binding(2) var<storage, read_write> g: array<f32>;
-@group(0) @binding(3) var<storage, read_write> rowLoss: array<f32>;
-@group(0) @binding(4) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let r = id.x;
-  if (r >= s.rows) { return; }
-  let o = r * s.cols;
-  let t = labels[r];
-  ${body}
-}`;
+${bind('<storage, read> y: array<f32>', '<storage, read> labels: array<u32>', '<storage, read_write> g: array<f32>', '<storage, read_write> rowLoss: array<f32>', '<uniform> s: Shape')}
+${perRow(`let t = labels[r];
+  ${body}`)}`;
 }
 
 /** Adds the batch's row losses to the running sum (one thread: a handful of rows). */
@@ -216,25 +193,13 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 export const GATHER_WGSL = /* wgsl */ `
 ${ROWCOL}
 struct Step { start: u32, t: u32, lr: f32, c1: f32, c2: f32, pad0: f32, pad1: f32, pad2: f32 }
-@group(0) @binding(0) var<storage, read> data: array<u32>;
-@group(0) @binding(1) var<storage, read> labelBytes: array<u32>;
-@group(0) @binding(2) var<storage, read> order: array<u32>;
-@group(0) @binding(3) var<storage, read_write> x: array<f32>;
-@group(0) @binding(4) var<storage, read_write> labels: array<u32>;
-@group(0) @binding(5) var<uniform> s: Shape;
-@group(0) @binding(6) var<uniform> step: Step;
+${bind('<storage, read> data: array<u32>', '<storage, read> labelBytes: array<u32>', '<storage, read> order: array<u32>', '<storage, read_write> x: array<f32>', '<storage, read_write> labels: array<u32>', '<uniform> s: Shape', '<uniform> step: Step')}
 fn byteAt(i: u32) -> u32 { return (data[i / 4u] >> ((i % 4u) * 8u)) & 255u; }
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
-  // Large arrays are dispatched as x by y workgroups (each dimension is limited).
-  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
-  if (i >= s.rows * s.cols) { return; }
-  let r = i / s.cols;
+${perElement(`let r = i / s.cols;
   let c = i % s.cols;
   let row = order[step.start + r];
   x[i] = f32(byteAt(row * s.cols + c)) * s.scale;
-  if (c == 0u) { labels[r] = (labelBytes[row / 4u] >> ((row % 4u) * 8u)) & 255u; }
-}`;
+  if (c == 0u) { labels[r] = (labelBytes[row / 4u] >> ((row % 4u) * 8u)) & 255u; }`)}`;
 
 /** One optimizer step over every parameter. */
 export function optimizerWgsl(name: 'sgd' | 'momentum' | 'adam', momentum: number, b1: number, b2: number, eps: number): string {

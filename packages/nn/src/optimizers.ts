@@ -12,6 +12,8 @@
  * @module
  */
 
+import type { AdamFn } from '@dnn/tensor';
+
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -43,19 +45,7 @@ export interface Optimizer {
 }
 
 /** A fused Adam kernel (WebAssembly) that declines, returning false, when it cannot run in place. */
-export type AdamKernel = (
-  p: Float32Array,
-  parts: readonly Float32Array[],
-  m: Float32Array,
-  v: Float32Array,
-  lr: number,
-  t: number,
-  b1: number,
-  b2: number,
-  eps: number,
-  start: number,
-  end: number,
-) => boolean;
+export type AdamKernel = AdamFn;
 
 /** Builds an optimizer from its config, filling PyTorch's defaults; `kernels.adam` speeds Adam up where it applies. */
 export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamKernel } = {}): Optimizer {
