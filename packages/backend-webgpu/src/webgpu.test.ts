@@ -114,3 +114,15 @@ test('a forward pass propagates NaN like the CPU', { skip }, async () => {
   assert.ok(Number.isNaN(got[0]) && !Number.isNaN(got[2]));
   void ACTIVATIONS;
 });
+
+test('a lost device gives a clear error on the next call, not a hang', { skip }, async () => {
+  // A device of its own, so the other tests keep theirs.
+  const own = await webgpuBackend();
+  const spec = validateSpec({ inputSize: 4, hidden: [3], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
+  const data: Dataset = { x: new Float32Array(8 * 4), labels: new Uint8Array(8), count: 8, features: 4, classes: 2 };
+  const t = await own.createTrainer({ spec, params: initParams(spec, 1), optimizer: { name: 'sgd' }, data, maxBatch: 4 });
+  await t.train(Uint32Array.from({ length: 8 }, (_, i) => i), 0, 4, 4, 0.1);
+  own.context.device.destroy();
+  await own.context.device.lost;
+  await assert.rejects(t.train(Uint32Array.from({ length: 8 }, (_, i) => i), 0, 4, 4, 0.1), /the GPU device failed \(lost: destroyed/);
+});
