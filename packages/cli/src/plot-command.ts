@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { trainingProfileSvg, type ProfilePoint } from '@dnn/nn';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '@dnn/nn/files';
 
 const FLAGS: Flags = {
   output: { type: 'string', short: 'o', value: 'FILE', help: 'the SVG to write', default: 'profile.svg' },

@@ -28,7 +28,7 @@ import type { AdapterChoice } from '@dnn/backend-webgpu';
 import { backendChoice, backendFlags, createBackend, type BackendName } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic } from '@dnn/nn/files';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';

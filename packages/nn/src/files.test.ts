@@ -7,7 +7,9 @@ import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from './files.ts';
+import { FileProblem, loadCheckpoint, loadModel, saveCheckpoint, saveModel, writeFileAtomic } from './files.ts';
+import { createModel } from './model.ts';
+import { defaultSpec } from './spec.ts';
 
 const SIZE = 24 << 20;
 
@@ -29,6 +31,23 @@ if (child) {
     await mkdir(join(dir, 'folder'));
     await assert.rejects(writeFileAtomic(join(dir, 'folder'), new Uint8Array(4)));
     assert.deepEqual((await readdir(dir)).sort(), ['folder', 'model.safetensors']);
+    await rm(dir, { recursive: true });
+  });
+
+  test('saveModel/loadModel and saveCheckpoint/loadCheckpoint round-trip; errors name the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dnn-files-'));
+    const model = createModel(defaultSpec({ hidden: [5] }), 2);
+    const path = join(dir, 'm.safetensors');
+    await saveModel(path, model, { note: 'x' });
+    const back = await loadModel(path);
+    assert.deepEqual(back.model.params, model.params);
+    assert.equal(back.metadata.note, 'x');
+    const cp = join(dir, 'c.ckpt');
+    await saveCheckpoint(cp, { spec: model.spec, config: {}, epoch: 1, rowsDone: 0, lossSum: 0, history: [], state: { params: model.params, slots: [], steps: 0 } });
+    assert.equal((await loadCheckpoint(cp)).epoch, 1);
+    await assert.rejects(loadModel(cp), (e: unknown) => e instanceof FileProblem && e.path === cp && /unsupported model format/.test(e.message));
+    await assert.rejects(loadModel(join(dir, 'none')), /none: no such file/);
+    await assert.rejects(loadCheckpoint(dir), /is a directory/);
     await rm(dir, { recursive: true });
   });
 
