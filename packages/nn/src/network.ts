@@ -7,6 +7,7 @@
  */
 import {
   addBias,
+  biasRelu,
   createFastGemm,
   detectSharedSimd,
   gemm as referenceGemm,
@@ -19,7 +20,7 @@ import {
 import type { AdamFn, FloatArray, GemmFn } from '@dnn/tensor';
 import { activate, activateBackward } from './activation.ts';
 import { paramLayout, type ParamLayout } from './layout.ts';
-import type { ModelSpec } from './spec.ts';
+import type { ActivationName, ModelSpec } from './spec.ts';
 
 /**
  * The kernels the passes use; defaults to the plain reference. Fast kernels
@@ -103,6 +104,8 @@ export interface Workspace {
   readonly delta: FloatArray;
   readonly deltaPrev: FloatArray;
   readonly labels: Uint8Array;
+  /** The activation after each layer, output last. */
+  readonly acts: ActivationName[];
 }
 
 /**
@@ -127,6 +130,7 @@ export function createWorkspace(
     delta: make(maxBatch * widest),
     deltaPrev: make(maxBatch * widest),
     labels: new Uint8Array(maxBatch),
+    acts: [...spec.activations, spec.output],
   };
 }
 
@@ -147,14 +151,19 @@ export function loadBatch(
 /** Runs the network on the first `rows` inputs in `ws.a[0]`; returns the output buffer. */
 export function forward(ws: Workspace, params: FloatArray, rows: number, kernels: Kernels = referenceKernels): FloatArray {
   const { layers } = ws.layout;
-  const acts = [...ws.spec.activations, ws.spec.output];
+  const acts = ws.acts;
   for (let l = 0; l < layers.length; l++) {
     const { inputs, outputs, weight, bias } = layers[l];
     const z = ws.z[l];
     // Z = X W^T + b, with W stored [out, in].
     kernels.gemm(false, true, rows, outputs, inputs, 1, ws.a[l], params.subarray(weight, weight + inputs * outputs), 0, z);
-    addBias(rows, outputs, z, params.subarray(bias, bias + outputs));
-    activate(acts[l], rows, outputs, z, ws.a[l + 1]);
+    const b = params.subarray(bias, bias + outputs);
+    // ReLU, the default, adds the bias and activates in one pass; the others take two.
+    if (acts[l] === 'relu') biasRelu(rows, outputs, z, b, ws.a[l + 1]);
+    else {
+      addBias(rows, outputs, z, b);
+      activate(acts[l], rows, outputs, z, ws.a[l + 1]);
+    }
   }
   return ws.a[layers.length];
 }

@@ -52,12 +52,14 @@ export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamK
   const c: Required<OptimizerConfig> = { momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...config };
   if (!OPTIMIZERS.includes(c.name)) throw new RangeError(`unknown optimizer ${JSON.stringify(c.name)}; choose from ${OPTIMIZERS.join(', ')}`);
   const slotCount = { sgd: 0, momentum: 1, adam: 2 }[c.name];
+  // A one-element list reused for a whole gradient, so a step allocates nothing.
+  const single: Float32Array[] = [new Float32Array(0)];
   return {
     config: c,
     slotCount,
     init: (size, alloc = (n: number) => new Float32Array(n)) => ({ slots: Array.from({ length: slotCount }, () => alloc(size)) }),
     update(p, grad, s, lr, t, start = 0, end = p.length) {
-      const parts = grad instanceof Float32Array ? [grad] : grad;
+      const parts = grad instanceof Float32Array ? (single[0] = grad, single) : grad;
       if (c.name === 'adam' && kernels.adam?.(p, parts, s.slots[0], s.slots[1], lr, t, c.beta1, c.beta2, c.epsilon, start, end)) return;
       // The sum of the parts, when there are several, goes through a chunked scratch buffer.
       if (parts.length === 1) return step(c, p, parts[0], s, lr, t, start, end);

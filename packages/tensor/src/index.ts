@@ -7,7 +7,7 @@
 export { type FloatArray, type Tensor, sizeOf, tensor, sameShape } from './shape.ts';
 export { Rng } from './random.ts';
 export { type GemmFn, gemm, checkGemm } from './gemm.ts';
-export { addBias, sumRows, softmaxRows, argmaxRows, gatherRows } from './rowwise.ts';
+export { addBias, biasRelu, sumRows, softmaxRows, argmaxRows, gatherRows } from './rowwise.ts';
 export {
   type ActivationKernel,
   linear,

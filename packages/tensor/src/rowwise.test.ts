@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addBias, argmaxRows, gatherRows, softmaxRows, sumRows } from './rowwise.ts';
+import { addBias, biasRelu, argmaxRows, gatherRows, softmaxRows, sumRows } from './rowwise.ts';
 
 test('addBias and sumRows', () => {
   const x = Float32Array.of(1, 2, 3, 4, 5, 6);
@@ -35,4 +35,12 @@ test('gatherRows picks and scales rows of bytes', () => {
   const out = new Float32Array(4);
   gatherRows(src, 2, [2, 0], 0, 2, 1 / 255, out);
   assert.deepEqual([...out], [30, 40, 0, 255].map((v) => Math.fround(v * (1 / 255))));
+});
+
+test('biasRelu is addBias then relu, in one pass', () => {
+  const x = Float32Array.of(-1, 2, 0.5, NaN, -3, 1);
+  const y = new Float32Array(6);
+  biasRelu(2, 3, x, Float32Array.of(0.5, -3, 0), y);
+  assert.deepEqual([...x].map(String), ['-0.5', '-1', '0.5', 'NaN', '-6', '1']);
+  assert.deepEqual([...y].map(String), ['0', '0', '0.5', 'NaN', '0', '1']);
 });

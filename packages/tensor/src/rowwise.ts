@@ -14,6 +14,18 @@ export function addBias(rows: number, cols: number, x: FloatArray, bias: FloatAr
   }
 }
 
+/** The fused forward of a dense layer's tail: x[r, c] += bias[c]; y = max(x, 0) (NaN kept). */
+export function biasRelu(rows: number, cols: number, x: FloatArray, bias: FloatArray, y: FloatArray): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const v = x[o + c] + bias[c];
+      x[o + c] = v;
+      y[o + c] = v > 0 || v !== v ? v : 0;
+    }
+  }
+}
+
 /** out[c] = alpha * sum over rows of x[r, c] + beta * out[c]. */
 export function sumRows(rows: number, cols: number, x: FloatArray, out: FloatArray, alpha = 1, beta = 0): void {
   for (let c = 0; c < cols; c++) {

@@ -135,15 +135,21 @@ export class SharedKernels {
   };
 
   /** Adam in place; returns false (doing nothing) when a vector is not in the memory. */
+  private list: Int32Array | null = null;
+
   readonly adam: AdamFn = (p, parts, m, v, lr, t, b1, b2, eps, start, end) => {
-    const offs = [p, m, v, ...parts].map((a) => this.offsetOf(a));
-    if (offs.some((o) => o < 0) || parts.length > 16) return false;
+    // No allocation per step: offsets are checked one by one, the list view is reused.
+    const pp = this.offsetOf(p);
+    const pm = this.offsetOf(m);
+    const pv = this.offsetOf(v);
+    if (pp < 0 || pm < 0 || pv < 0 || parts.length > 16) return false;
+    for (let w = 0; w < parts.length; w++) if (this.offsetOf(parts[w]) < 0) return false;
     if (this.partsList === 0) this.partsList = this.take(64);
-    const list = new Int32Array(this.memory.buffer, this.partsList, parts.length);
-    for (let w = 0; w < parts.length; w++) list[w] = offs[3 + w] + start * 4;
+    if (!this.list || this.list.buffer !== this.memory.buffer) this.list = new Int32Array(this.memory.buffer, this.partsList, 16);
+    for (let w = 0; w < parts.length; w++) this.list[w] = parts[w].byteOffset + start * 4;
     const stepSize = lr / (1 - b1 ** t);
     const c2 = 1 / (1 - b2 ** t);
-    this.exports.adam(offs[0] + start * 4, this.partsList, parts.length, offs[1] + start * 4, offs[2] + start * 4, end - start, b1, b2, stepSize, c2, eps);
+    this.exports.adam(pp + start * 4, this.partsList, parts.length, pm + start * 4, pv + start * 4, end - start, b1, b2, stepSize, c2, eps);
     return true;
   };
 }
