@@ -27,6 +27,6 @@ export {
 export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 export { randomArray, maxRelativeError, toFloat64 } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';
-export { type SimdLevel, detectSimd, createWasmGemm } from './wasm/gemm-wasm.ts';
+export { type SimdLevel, detectSimd, createWasmGemm, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
 export { type SimdChoice, type FastGemm, createFastGemm } from './kernels.ts';
 export { type AdamFn, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';

@@ -75,3 +75,25 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     c.set(heap.subarray(cOff, cOff + m * n));
   };
 }
+
+/**
+ * Node 20's V8 has relaxed SIMD (fused multiply-add) behind a flag that later
+ * versions turn on. A program that is its own process (the CLI, the
+ * benchmark) may turn the flag on before any WebAssembly is compiled;
+ * libraries never should. Reached through process.getBuiltinModule, so
+ * nothing is imported where there is no Node. Returns whether it turned it on.
+ */
+export function enableRelaxedSimdOnNode20(): boolean {
+  const g = globalThis as {
+    Deno?: unknown;
+    process?: { versions: Record<string, string | undefined>; getBuiltinModule?: (name: string) => { setFlagsFromString(flags: string): void } | undefined };
+  };
+  const node = g.process?.versions.node;
+  if (!node || g.Deno || g.process?.versions.bun || Number(node.split('.')[0]) >= 22 || detected) return false;
+  try {
+    g.process?.getBuiltinModule?.('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    return true;
+  } catch {
+    return false;
+  }
+}
