@@ -53,5 +53,5 @@ function fixDeclarations(dir) {
 }
 fixDeclarations('dist');
 
-// A bin must be executable for npx and package managers to run it.
-for (const file of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) chmodSync(file, 0o755);
+// The bundled program is executable too (the bin shim in bin/ imports it).
+if (pkg.dnnBuild?.banner) for (const f of readdirSync('dist')) if (f.endsWith('.js') && !f.includes('worker')) chmodSync(join('dist', f), 0o755);
