@@ -159,3 +159,16 @@ test('a missing or broken data folder: exit 1 and one line naming the file', asy
   assert.match(r.stderr, /\n\s+at /, 'DNN_DEBUG=1 adds the stack trace');
   await rm(root, { recursive: true });
 });
+
+test('the command links on a fresh clone: its bin is a committed file, not a build output', async () => {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const pkgPath = createRequire(import.meta.url).resolve('dnn-cli/package.json');
+  const pkg = JSON.parse(await readFile(pkgPath, 'utf8'));
+  const bin = join(dirname(pkgPath), pkg.bin['dnn-cli']);
+  assert.doesNotMatch(pkg.bin['dnn-cli'], /dist\//, 'npm links bins at install time, before dist/ is built');
+  const tracked = execFileSync('git', ['ls-files', bin], { cwd: dirname(pkgPath), encoding: 'utf8' });
+  assert.equal(tracked.trim().length > 0, true, `${bin} is committed`);
+  assert.match(await readFile(bin, 'utf8'), /^#!\/usr\/bin\/env node\n[\s\S]*import '\.\.\/dist\/cli\.js';/);
+});
