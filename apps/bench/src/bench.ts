@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
-import { cpuBackend, defaultSpec, fastKernelsPath, fit, initParams, sliceDataset } from '@dnn/nn';
+import { cpuBackend, defaultSpec, fastKernelsPath, initParams, sliceDataset } from '@dnn/nn';
 import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { gflops } from './timing.ts';
@@ -48,15 +48,7 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** Child mode: one training epoch with validation, then the peak resident memory. */
 async function rssRun(backend: string): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
-  await fit(defaultSpec(), train, {
-    epochs: 1,
-    batchSize: 100,
-    validation: 10000,
-    seed: 1,
-    optimizer: { name: 'adam' },
-    schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 },
-    backend: backend === 'workers' ? workersBackend({ workers: 2 }) : cpuBackend(),
-  });
+  await epochSeconds(train, backend === 'workers' ? workersBackend({ workers: 2 }) : cpuBackend(), 10000);
   console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 

@@ -61,12 +61,12 @@ export async function gemmMs(path: GemmPath, s: Shape, reps: number): Promise<nu
   })) / inner;
 }
 
-/** Seconds of one training epoch over all of `data` (no validation), default network, Adam, batch 100. */
-export async function epochSeconds(data: Dataset, backend: Backend = cpuBackend()): Promise<number> {
+/** Seconds of one training epoch over `data` (by default no validation), default network, Adam, batch 100. */
+export async function epochSeconds(data: Dataset, backend: Backend = cpuBackend(), validation = 0): Promise<number> {
   const r = await fit(defaultSpec(), data, {
     epochs: 1,
     batchSize: 100,
-    validation: 0,
+    validation,
     seed: 1,
     optimizer: { name: 'adam' },
     schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 },

@@ -65,8 +65,8 @@ export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamK
       if (parts.length === 1) return step(c, p, parts[0], s, lr, t, start, end);
       for (let lo = start; lo < end; lo += CHUNK) {
         const hi = Math.min(end, lo + CHUNK);
-        const sum = scratchSum(parts, lo, hi);
-        step(c, p.subarray(lo, hi), sum, { slots: s.slots.map((x) => x.subarray(lo, hi)) }, lr, t, 0, hi - lo);
+        // The summed chunk holds elements [lo, hi) at [0, hi - lo): shift its index by lo.
+        step(c, p, scratchSum(parts, lo, hi), s, lr, t, lo, hi, lo);
       }
     },
   };
@@ -88,20 +88,21 @@ function addInto(out: Float32Array, part: Float32Array, offset: number): void {
   for (let i = 0; i < out.length; i++) out[i] += part[offset + i];
 }
 
-function step(c: Required<OptimizerConfig>, p: Float32Array, g: Float32Array, s: OptimizerState, lr: number, t: number, start: number, end: number): void {
-  if (c.name === 'sgd') sgdStep(p, g, lr, start, end);
-  else if (c.name === 'momentum') momentumStep(p, g, s.slots[0], lr, c.momentum, start, end);
-  else adamStep(p, g, s.slots[0], s.slots[1], lr, t, c.beta1, c.beta2, c.epsilon, start, end);
+/** One update of [start, end); element i's gradient is g[i - shift]. */
+function step(c: Required<OptimizerConfig>, p: Float32Array, g: Float32Array, s: OptimizerState, lr: number, t: number, start: number, end: number, shift = 0): void {
+  if (c.name === 'sgd') sgdStep(p, g, lr, start, end, shift);
+  else if (c.name === 'momentum') momentumStep(p, g, s.slots[0], lr, c.momentum, start, end, shift);
+  else adamStep(p, g, s.slots[0], s.slots[1], lr, t, c.beta1, c.beta2, c.epsilon, start, end, shift);
 }
 
-function sgdStep(p: Float32Array, g: Float32Array, lr: number, start: number, end: number): void {
-  for (let i = start; i < end; i++) p[i] -= lr * g[i];
+function sgdStep(p: Float32Array, g: Float32Array, lr: number, start: number, end: number, shift: number): void {
+  for (let i = start; i < end; i++) p[i] -= lr * g[i - shift];
 }
 
 /** PyTorch's form: v = mu v + g; p -= lr v. */
-function momentumStep(p: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number, start: number, end: number): void {
+function momentumStep(p: Float32Array, g: Float32Array, v: Float32Array, lr: number, mu: number, start: number, end: number, shift: number): void {
   for (let i = start; i < end; i++) {
-    const vi = Math.fround(mu * v[i] + g[i]);
+    const vi = Math.fround(mu * v[i] + g[i - shift]);
     v[i] = vi;
     p[i] -= lr * vi;
   }
@@ -120,6 +121,7 @@ function adamStep(
   eps: number,
   start: number,
   end: number,
+  shift: number,
 ): void {
   const c2 = 1 / (1 - b2 ** t);
   const stepSize = lr / (1 - b1 ** t);
@@ -127,7 +129,7 @@ function adamStep(
   const a2 = 1 - b2;
   // Locals, not reads back from the arrays: one load and store of each.
   for (let i = start; i < end; i++) {
-    const gi = g[i];
+    const gi = g[i - shift];
     const mi = Math.fround(b1 * m[i] + a1 * gi);
     const vi = Math.fround(b2 * v[i] + a2 * gi * gi);
     m[i] = mi;

@@ -34,8 +34,3 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
   }
   return worst;
 }
-
-/** Copies a float array into float64, for gradient checks. */
-export function toFloat64(a: FloatArray): Float64Array {
-  return Float64Array.from(a);
-}

@@ -25,7 +25,7 @@ export {
   LECUN_B,
 } from './activations.ts';
 export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
-export { randomArray, maxRelativeError, toFloat64 } from './compare.ts';
+export { randomArray, maxRelativeError } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';
 export { type SimdLevel, detectSimd, createWasmGemm, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
 export { type SimdChoice, type FastGemm, createFastGemm } from './kernels.ts';
