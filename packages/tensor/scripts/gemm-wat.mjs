@@ -8,8 +8,12 @@
 // op(B) is read in place when it is not transposed and the 8-column panel is
 // full, otherwise it is packed into an 8-wide panel in `scratch` first.
 
+import { cscFromCsrFunc, nzIndexFunc, spmmFunc, transposeFunc } from './sparse-wat.mjs';
+
 const MR = 4;
 const NR = 8;
+/** Rows of C from which a full panel of B is copied to scratch rather than read in place. */
+const PACK_MIN_M = 16;
 
 /** The module: its own memory (`own`, operands copied in) or an imported shared one (`shared`). */
 export function kernelsWat(variant, memory) {
@@ -17,7 +21,8 @@ export function kernelsWat(variant, memory) {
     memory === 'shared'
       ? '(import "env" "memory" (memory 1 65536 shared))'
       : '(memory (export "memory") 1)';
-  return `(module\n  ${mem}\n${gemmNTFunc(variant)}\n${gemmFunc(variant)}\n${memory === 'shared' ? adamFunc(variant) : ''}\n)\n`;
+  const shared = memory === 'shared' ? [adamFunc(variant), nzIndexFunc(), cscFromCsrFunc(), spmmFunc(variant)] : [];
+  return `(module\n  ${mem}\n${[gemmNTFunc(variant), gemmFunc(variant), transposeFunc(), ...shared].join('\n')}\n)\n`;
 }
 
 function gemmFunc(variant) {
@@ -60,7 +65,7 @@ function gemmFunc(variant) {
   return `
   (func (export "gemm")
     (param $transA i32) (param $transB i32) (param $m i32) (param $n i32) (param $k i32)
-    (param $alpha f32) (param $pA i32) (param $pB i32) (param $beta f32) (param $pC i32) (param $scratch i32)
+    (param $alpha f32) (param $pA i32) (param $lda i32) (param $pB i32) (param $ldb i32) (param $beta f32) (param $pC i32) (param $ldc i32) (param $scratch i32)
     (local $aRow i32) (local $aK i32) (local $bK i32) (local $bp i32)
     (local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $jj i32) (local $r i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
@@ -71,15 +76,15 @@ function gemmFunc(variant) {
     ;; A B^T with A row-major reads both operands along k: no packing needed.
     (if (i32.and (i32.eqz (local.get $transA)) (local.get $transB))
       (then
-        (call $gemmNT (local.get $m) (local.get $n) (local.get $k) (local.get $alpha) (local.get $pA) (local.get $pB) (local.get $beta) (local.get $pC))
+        (call $gemmNT (local.get $m) (local.get $n) (local.get $k) (local.get $alpha) (local.get $pA) (local.get $lda) (local.get $pB) (local.get $ldb) (local.get $beta) (local.get $pC) (local.get $ldc))
         (return)))
     (local.set $va (f32x4.splat (local.get $alpha)))
     (local.set $vb (f32x4.splat (local.get $beta)))
     (local.set $betaZero (f32.eq (local.get $beta) (f32.const 0)))
     ;; Strides of op(A) in bytes: between rows i, and between steps of k.
     (if (local.get $transA)
-      (then (local.set $aRow (i32.const 4)) (local.set $aK (i32.shl (local.get $m) (i32.const 2))))
-      (else (local.set $aRow (i32.shl (local.get $k) (i32.const 2))) (local.set $aK (i32.const 4))))
+      (then (local.set $aRow (i32.const 4)) (local.set $aK (i32.shl (local.get $lda) (i32.const 2))))
+      (else (local.set $aRow (i32.shl (local.get $lda) (i32.const 2))) (local.set $aK (i32.const 4))))
     (local.set $tile (i32.add (local.get $scratch) (i32.mul (local.get $k) (i32.const ${NR * 4}))))
     (local.set $j0 (i32.const 0))
     (block $doneJ (loop $loopJ
@@ -89,7 +94,23 @@ function gemmFunc(variant) {
       (if (i32.and (i32.eqz (local.get $transB)) (i32.eq (local.get $nr) (i32.const ${NR})))
         (then
           (local.set $bp (i32.add (local.get $pB) (i32.shl (local.get $j0) (i32.const 2))))
-          (local.set $bK (i32.shl (local.get $n) (i32.const 2))))
+          (local.set $bK (i32.shl (local.get $ldb) (i32.const 2)))
+          ;; Tall blocks copy the panel to contiguous scratch: rows of B lie
+          ;; ldb apart, often a multiple of 4 KiB, where a strided panel
+          ;; thrashes the cache sets; the copy is paid once for m / 4 tiles.
+          (if (i32.ge_s (local.get $m) (i32.const ${PACK_MIN_M}))
+            (then
+              (local.set $kk (i32.const 0))
+              (block $doneVP (loop $loopVP
+                (br_if $doneVP (i32.ge_s (local.get $kk) (local.get $k)))
+                (local.set $src (i32.add (local.get $bp) (i32.mul (local.get $kk) (local.get $bK))))
+                (local.set $dst (i32.add (local.get $scratch) (i32.shl (local.get $kk) (i32.const 5))))
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                (local.set $kk (i32.add (local.get $kk) (i32.const 1)))
+                (br $loopVP)))
+              (local.set $bp (local.get $scratch))
+              (local.set $bK (i32.const ${NR * 4})))))
         (else
           ;; Pack op(B)[:, j0 .. j0+nr) into an 8-wide panel, zero-padded.
           (local.set $kk (i32.const 0))
@@ -103,9 +124,9 @@ function gemmFunc(variant) {
                 (then
                   (if (local.get $transB)
                     (then (local.set $v (f32.load (i32.add (local.get $pB) (i32.shl
-                      (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $k)) (local.get $kk)) (i32.const 2))))))
+                      (i32.add (i32.mul (i32.add (local.get $j0) (local.get $jj)) (local.get $ldb)) (local.get $kk)) (i32.const 2))))))
                     (else (local.set $v (f32.load (i32.add (local.get $pB) (i32.shl
-                      (i32.add (i32.mul (local.get $kk) (local.get $n)) (i32.add (local.get $j0) (local.get $jj))) (i32.const 2)))))))))
+                      (i32.add (i32.mul (local.get $kk) (local.get $ldb)) (i32.add (local.get $j0) (local.get $jj))) (i32.const 2)))))))))
               (f32.store (i32.add (local.get $scratch) (i32.shl (i32.add (i32.shl (local.get $kk) (i32.const 3)) (local.get $jj)) (i32.const 2))) (local.get $v))
               (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
               (br $loopPJ)))
@@ -133,7 +154,7 @@ function gemmFunc(variant) {
           (br $loopK)))
         (if (i32.and (i32.eq (local.get $mr) (i32.const ${MR})) (i32.eq (local.get $nr) (i32.const ${NR})))
           (then
-          ${rows.map((r) => `(local.set $crow${r} (i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $n)) (local.get $j0)) (i32.const 2))))`).join('\n          ')}
+          ${rows.map((r) => `(local.set $crow${r} (i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $ldc)) (local.get $j0)) (i32.const 2))))`).join('\n          ')}
           ${storeFull})
           (else
           ${spill}
@@ -144,7 +165,7 @@ function gemmFunc(variant) {
             (block $doneC (loop $loopC
               (br_if $doneC (i32.ge_s (local.get $jj) (local.get $nr)))
               (local.set $src (i32.add (local.get $tile) (i32.shl (i32.add (i32.shl (local.get $r) (i32.const 3)) (local.get $jj)) (i32.const 2))))
-              (local.set $dst (i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $n)) (i32.add (local.get $j0) (local.get $jj))) (i32.const 2))))
+              (local.set $dst (i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (local.get $r)) (local.get $ldc)) (i32.add (local.get $j0) (local.get $jj))) (i32.const 2))))
               (if (local.get $betaZero)
                 (then (f32.store (local.get $dst) (f32.mul (f32.load (local.get $src)) (local.get $alpha))))
                 (else (f32.store (local.get $dst) (f32.add (f32.mul (f32.load (local.get $src)) (local.get $alpha)) (f32.mul (f32.load (local.get $dst)) (local.get $beta))))))
@@ -251,7 +272,7 @@ function gemmNTFunc(variant) {
   const stores = R.flatMap((r) =>
     Q.map((q) => {
       const cond = `(i32.and (i32.lt_s (i32.add (local.get $i0) (i32.const ${r})) (local.get $m)) (i32.lt_s (i32.add (local.get $j0) (i32.const ${q})) (local.get $n)))`;
-      const addr = `(i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $n)) (i32.add (local.get $j0) (i32.const ${q}))) (i32.const 2)))`;
+      const addr = `(i32.add (local.get $pC) (i32.shl (i32.add (i32.mul (i32.add (local.get $i0) (i32.const ${r})) (local.get $ldc)) (i32.add (local.get $j0) (i32.const ${q}))) (i32.const 2)))`;
       const val = `(f32.mul (local.get $alpha) (f32.add ${hsum(`$s${r}${q}`)} (local.get $t${r}${q})))`;
       return `(if ${cond} (then (if (local.get $betaZero)
               (then (f32.store ${addr} ${val}))
@@ -259,7 +280,7 @@ function gemmNTFunc(variant) {
     }),
   ).join('\n        ');
   return `
-  (func $gemmNT (param $m i32) (param $n i32) (param $k i32) (param $alpha f32) (param $pA i32) (param $pB i32) (param $beta f32) (param $pC i32)
+  (func $gemmNT (param $m i32) (param $n i32) (param $k i32) (param $alpha f32) (param $pA i32) (param $lda i32) (param $pB i32) (param $ldb i32) (param $beta f32) (param $pC i32) (param $ldc i32)
     (local $i0 i32) (local $j0 i32) (local $off i32) (local $k4 i32) (local $kb i32) (local $betaZero i32)
     ${R.map((r) => `(local $ra${r} i32)`).join(' ')} ${Q.map((q) => `(local $rb${q} i32)`).join(' ')}
     ${R.map((r) => `(local $a${r} v128)`).join(' ')} ${Q.map((q) => `(local $b${q} v128)`).join(' ')}
@@ -272,11 +293,11 @@ function gemmNTFunc(variant) {
     (local.set $j0 (i32.const 0))
     (block $doneJ (loop $loopJ
       (br_if $doneJ (i32.ge_s (local.get $j0) (local.get $n)))
-      ${Q.map((q) => `(local.set $rb${q} (i32.add (local.get $pB) (i32.mul (select (i32.add (local.get $j0) (i32.const ${q})) (i32.sub (local.get $n) (i32.const 1)) (i32.lt_s (i32.add (local.get $j0) (i32.const ${q})) (local.get $n))) (local.get $kb))))`).join('\n      ')}
+      ${Q.map((q) => `(local.set $rb${q} (i32.add (local.get $pB) (i32.mul (select (i32.add (local.get $j0) (i32.const ${q})) (i32.sub (local.get $n) (i32.const 1)) (i32.lt_s (i32.add (local.get $j0) (i32.const ${q})) (local.get $n))) (i32.shl (local.get $ldb) (i32.const 2)))))`).join('\n      ')}
       (local.set $i0 (i32.const 0))
       (block $doneI (loop $loopI
         (br_if $doneI (i32.ge_s (local.get $i0) (local.get $m)))
-        ${R.map((r) => `(local.set $ra${r} (i32.add (local.get $pA) (i32.mul (select (i32.add (local.get $i0) (i32.const ${r})) (i32.sub (local.get $m) (i32.const 1)) (i32.lt_s (i32.add (local.get $i0) (i32.const ${r})) (local.get $m))) (local.get $kb))))`).join('\n        ')}
+        ${R.map((r) => `(local.set $ra${r} (i32.add (local.get $pA) (i32.mul (select (i32.add (local.get $i0) (i32.const ${r})) (i32.sub (local.get $m) (i32.const 1)) (i32.lt_s (i32.add (local.get $i0) (i32.const ${r})) (local.get $m))) (i32.shl (local.get $lda) (i32.const 2)))))`).join('\n        ')}
         ${accs.map((a) => `(local.set ${a} (v128.const i32x4 0 0 0 0))`).join(' ')}
         ${R.flatMap((r) => Q.map((q) => `(local.set $t${r}${q} (f32.const 0))`)).join(' ')}
         (local.set $off (i32.const 0))

@@ -28,5 +28,6 @@ export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 export { randomArray, maxRelativeError } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';
 export { type SimdLevel, detectSimd, createWasmGemm, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
-export { type SimdChoice, type FastGemm, createFastGemm } from './kernels.ts';
+export { type SimdChoice, type FastGemm, createFastGemm, createSparseInput } from './kernels.ts';
+export { type SparseInput } from './sparse-input.ts';
 export { type AdamFn, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';

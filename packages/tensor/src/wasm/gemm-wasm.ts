@@ -7,23 +7,10 @@
  */
 import { checkGemm, gemm as referenceGemm, type GemmFn } from '../gemm.ts';
 import { GEMM_RELAXED_BASE64, GEMM_SIMD_BASE64 } from './kernels.generated.ts';
+import { gemmInBlocks, scratchFloats, type WasmGemmKernel } from './gemm-blocks.ts';
 
 /** What the runtime can run: relaxed SIMD (fused multiply-add), SIMD128, or neither. */
 export type SimdLevel = 'relaxed' | 'simd' | 'none';
-
-type WasmGemm = (
-  transA: number,
-  transB: number,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: number,
-  b: number,
-  beta: number,
-  c: number,
-  scratch: number,
-) => void;
 
 const bytesOf = (b64: string) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
 let detected: SimdLevel | undefined;
@@ -40,14 +27,16 @@ export function detectSimd(): SimdLevel {
 
 /**
  * A GEMM backed by the WebAssembly kernel at `level` (default: the best
- * detected). Float64 arrays fall back to the reference.
+ * detected). Float64 arrays fall back to the reference. `blocked: false`
+ * turns off cache blocking (one kernel call per product; for comparison).
  */
-export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() as Exclude<SimdLevel, 'none'>): GemmFn {
+export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() as Exclude<SimdLevel, 'none'>, options: { blocked?: boolean } = {}): GemmFn {
+  const blocked = options.blocked ?? true;
   if ((level as SimdLevel) === 'none') throw new Error('this runtime has no WebAssembly SIMD');
   const module = new WebAssembly.Module(bytesOf(level === 'relaxed' ? GEMM_RELAXED_BASE64 : GEMM_SIMD_BASE64));
   const instance = new WebAssembly.Instance(module, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
-  const run = instance.exports.gemm as WasmGemm;
+  const run = instance.exports.gemm as WasmGemmKernel;
   let heap = new Float32Array(memory.buffer);
 
   return (transA, transB, m, n, k, alpha, a, b, beta, c) => {
@@ -63,7 +52,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     const bOff = align(aOff + m * k);
     const cOff = align(bOff + k * n);
     const sOff = align(cOff + m * n);
-    const end = sOff + 8 * k + 32;
+    const end = sOff + scratchFloats(k);
     if (end * 4 > memory.buffer.byteLength) {
       memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
       heap = new Float32Array(memory.buffer);
@@ -71,7 +60,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     heap.set(a.length === m * k ? a : a.subarray(0, m * k), aOff);
     heap.set(b.length === k * n ? b : b.subarray(0, k * n), bOff);
     if (beta !== 0) heap.set(c.subarray(0, m * n), cOff);
-    run(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, aOff * 4, bOff * 4, beta, cOff * 4, sOff * 4);
+    gemmInBlocks(run, transA, transB, m, n, k, alpha, aOff * 4, bOff * 4, beta, cOff * 4, sOff * 4, blocked);
     c.set(heap.subarray(cOff, cOff + m * n));
   };
 }

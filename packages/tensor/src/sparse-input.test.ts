@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gemm } from './gemm.ts';
+import { maxRelativeError } from './compare.ts';
+import { Rng } from './random.ts';
+import { TypeScriptSparseInput, type SparseInput } from './sparse-input.ts';
+import { createSparseInput } from './kernels.ts';
+import { SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
+import { WasmSparseInput } from './wasm/sparse-wasm.ts';
+
+const DENSITIES = [0, 0.01, 0.19, 0.5, 1];
+// [rows, cols, outputs]: outputs of 55 = 32 + 16 + 4 + 3 runs every chunk width of the kernel.
+const SIZES = [[1, 1, 1], [7, 33, 55], [13, 100, 3], [50, 784, 55], [2, 5, 400], [100, 37, 9]];
+
+/** Error relative to the largest element of the expected result (both sum in float32, in different orders). */
+const normError = (got: Float32Array, want: Float32Array) => maxRelativeError(got, want, want.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30));
+
+/** Where each implementation keeps its operands: plain arrays, or the arena it computes on in place. */
+interface Impl {
+  name: string;
+  make(): SparseInput;
+  array(n: number): Float32Array;
+}
+const level = detectSharedSimd();
+const impls: Impl[] = [{ name: 'typescript', make: () => new TypeScriptSparseInput(), array: (n) => new Float32Array(n) }];
+for (const lv of level === 'relaxed' ? (['simd', 'relaxed'] as const) : level === 'simd' ? (['simd'] as const) : []) {
+  const k = SharedKernels.create(lv);
+  impls.push({ name: `wasm-${lv}`, make: () => new WasmSparseInput(k), array: (n) => k.alloc(n) });
+  // Operands outside the memory: the loops, on the index the kernel built.
+  impls.push({ name: `wasm-${lv} (operands outside the memory)`, make: () => new WasmSparseInput(k), array: (n) => new Float32Array(n) });
+}
+
+test('shared-memory SIMD is available for the sparse kernels (Node, Bun and Deno all have it)', () => {
+  assert.notEqual(level, 'none');
+});
+
+/** x [rows, cols] with exactly round(density * rows * cols) non-zeros at random places, some negative. */
+function sparseArray(rng: Rng, rows: number, cols: number, density: number, out: Float32Array): number {
+  const n = rows * cols;
+  const nonZeros = Math.round(density * n);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform(0, i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  out.fill(0, 0, n);
+  for (let i = 0; i < nonZeros; i++) out[order[i]] = rng.uniform(0, 1) < 0.8 ? rng.uniform(0.01, 1) : -rng.uniform(0.01, 1);
+  return nonZeros;
+}
+
+function fill(rng: Rng, a: Float32Array, n: number): Float32Array {
+  for (let i = 0; i < n; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+for (const impl of impls) {
+  test(`${impl.name}: forward and weight gradient equal the dense GEMM at densities 0-100%, awkward sizes`, () => {
+    const sparse = impl.make();
+    const rng = new Rng(13);
+    let cases = 0;
+    for (const [rows, cols, outputs] of SIZES) {
+      for (const density of DENSITIES) {
+        const x = impl.array(rows * cols);
+        const nonZeros = sparseArray(rng, rows, cols, density, x);
+        const w = fill(rng, impl.array(outputs * cols), outputs * cols);
+        const dz = fill(rng, impl.array(rows * outputs), rows * outputs);
+        assert.equal(sparse.index(x, rows, cols), true);
+        assert.equal(sparse.density, nonZeros / (rows * cols));
+        // NaN left in the results from before must be overwritten, as the dense GEMM does with beta = 0.
+        const z = impl.array(rows * outputs).fill(NaN);
+        const dw = impl.array(outputs * cols).fill(NaN);
+        sparse.forward(x, w, outputs, z);
+        sparse.weightGrad(dz, x, outputs, dw);
+        const wantZ = new Float32Array(rows * outputs);
+        const wantDw = new Float32Array(outputs * cols);
+        gemm(false, true, rows, outputs, cols, 1, x, w, 0, wantZ);
+        gemm(true, false, outputs, cols, rows, 1, dz, x, 0, wantDw);
+        const label = `${rows}x${cols}->${outputs} at ${density * 100}%`;
+        assert.ok(normError(z, wantZ) < 1e-6, `forward ${label}: ${normError(z, wantZ)}`);
+        assert.ok(normError(dw, wantDw) < 1e-6, `weightGrad ${label}: ${normError(dw, wantDw)}`);
+        if (density === 0) assert.ok(z.every((v) => v === 0) && dw.every((v) => v === 0), `${label}: all zero`);
+        cases++;
+      }
+    }
+    assert.equal(cases, SIZES.length * DENSITIES.length);
+  });
+
+  test(`${impl.name}: index gives up above maxDensity, and refuses arrays it did not index`, () => {
+    const sparse = impl.make();
+    const rng = new Rng(5);
+    const x = impl.array(20 * 30);
+    sparseArray(rng, 20, 30, 0.5, x);
+    assert.equal(sparse.index(x, 20, 30, 0.4), false);
+    const z = impl.array(20 * 4);
+    assert.throws(() => sparse.forward(x, impl.array(4 * 30), 4, z), /not the array last indexed/);
+    assert.equal(sparse.index(x, 20, 30, 0.5), true);
+    assert.equal(sparse.density, 0.5);
+    assert.throws(() => sparse.forward(impl.array(20 * 30), impl.array(4 * 30), 4, z), /not the array last indexed/);
+    assert.throws(() => sparse.forward(x, impl.array(3 * 30), 4, z), /needs 120/);
+    assert.throws(() => sparse.index(x, 21, 30), /x has 600 elements, needs 630/);
+  });
+
+  test(`${impl.name}: a NaN input propagates like the dense product's`, () => {
+    const sparse = impl.make();
+    const x = impl.array(6);
+    x.set([0, NaN, 0, 1, 0, 2]);
+    const w = impl.array(6);
+    w.set([1, 2, 3, 4, 5, 6]);
+    const z = impl.array(4);
+    assert.equal(sparse.index(x, 2, 3), true);
+    sparse.forward(x, w, 2, z);
+    const want = new Float32Array(4);
+    gemm(false, true, 2, 2, 3, 1, x, w, 0, want);
+    assert.deepEqual([...z].map(String), [...want].map(String));
+  });
+}
+
+test('the factory picks WebAssembly over a shared memory, and the loops for DNN_SIMD=off', () => {
+  const k = level === 'none' ? null : SharedKernels.create();
+  assert.equal(createSparseInput(k, 'off').path, 'typescript');
+  assert.equal(createSparseInput(null, 'auto').path, 'typescript');
+  if (k) assert.equal(createSparseInput(k, 'auto').path, `wasm-${k.level}`);
+});
