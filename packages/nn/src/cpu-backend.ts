@@ -8,6 +8,7 @@ import type { Dataset } from './dataset.ts';
 import type { TrainerState } from './checkpoint.ts';
 import { computeGradients, createWorkspace, fastKernels, fastKernelsPath, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
+import { withSparseFirstLayer } from './sparse-first-layer.ts';
 
 /** Rows per forward pass when predicting. */
 const PREDICT_CHUNK = 256;
@@ -15,8 +16,10 @@ const PREDICT_CHUNK = 256;
 /**
  * Creates the single-thread CPU backend. `kernels: 'reference'` uses the
  * plain loops (slow; for checking), the default the fastest available.
+ * `sparseInput: false` keeps the first layer's products dense (for
+ * comparison; see sparse-first-layer.ts).
  */
-export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast' } = {}): Backend {
+export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast'; sparseInput?: boolean } = {}): Backend {
   const choice = options.kernels ?? 'fast';
   const kernelsFor = (): Kernels => (choice === 'fast' ? fastKernels() : choice === 'reference' ? referenceKernels : choice);
   const label = choice === 'fast' ? fastKernelsPath() : choice === 'reference' ? 'reference loops' : (choice.path ?? 'custom kernels');
@@ -25,11 +28,11 @@ export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast' }
     name: 'cpu',
     describe: () => `cpu (1 thread, ${label})`,
     // Each run gets its own kernels, so its memory goes when the run does.
-    createTrainer: async (opts) => createCpuTrainer(opts, kernelsFor()),
+    createTrainer: async (opts) => createCpuTrainer(opts, kernelsFor(), options.sparseInput ?? true),
   };
 }
 
-function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
+function createCpuTrainer(opts: TrainerOptions, kernels: Kernels, sparseInput: boolean): Trainer {
   const { spec, data } = opts;
   // With an allocator, every buffer lives where the kernels compute in place.
   const alloc = kernels.alloc ?? ((n: number) => new Float32Array(n));
@@ -39,6 +42,8 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
   const optimizer = createOptimizer(opts.optimizer, kernels);
   const state = optimizer.init(params.length, alloc);
   const ws = createWorkspace(spec, Math.max(opts.maxBatch, PREDICT_CHUNK), alloc);
+  // #13: the first layer skips the input's zeros (sparse-first-layer.ts).
+  if (sparseInput) kernels = withSparseFirstLayer(kernels, ws.a[0] as Float32Array);
   let steps = 0;
   const identity = new Uint32Array(ws.maxBatch);
 

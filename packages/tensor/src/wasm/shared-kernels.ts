@@ -107,7 +107,19 @@ export class SharedKernels {
   view(offset: number, n: number): Float32Array {
     const buffer = this.memory.buffer;
     this.known.add(buffer);
+    SharedKernels.owners.set(buffer, this);
     return new Float32Array(buffer, offset, n);
+  }
+
+  private static readonly owners = new WeakMap<ArrayBufferLike, SharedKernels>();
+
+  /**
+   * The kernels (of this thread) whose memory holds `a`, or null: lets code
+   * that is handed arena buffers, not the arena, compute on them in place.
+   * Where several attach to one memory, the latest to allocate answers.
+   */
+  static holding(a: { buffer: ArrayBufferLike }): SharedKernels | null {
+    return SharedKernels.owners.get(a.buffer) ?? null;
   }
 
   /** Byte offset of `a` if it lies in this memory, else -1. */

@@ -26,6 +26,7 @@ type RegionName = 'start' | 'idx' | 'cstart' | 'cidx' | 'transposed';
 
 export class WasmSparseInput implements SparseInput {
   readonly path: string;
+  readonly breakEven = 0.3;
   density = 0;
   private readonly k: SharedKernels;
   private readonly ix: RowIndex = { start: new Int32Array(1), idx: new Int32Array(0), rows: 0, cols: 0, x: null };
