@@ -2,11 +2,13 @@
 // variants: `simd` (f32x4.mul + f32x4.add) and `relaxed` (f32x4.relaxed_madd,
 // a fused multiply-add where the runtime has relaxed SIMD).
 //
-// C = alpha * op(A) op(B) + beta * C, row-major, pointers in bytes.
+// C = alpha * op(A) op(B) + beta * C, row-major, pointers in bytes, each
+// operand with its leading dimension (so a caller can run it on blocks; see
+// src/wasm/gemm-blocks.ts, which also turns a transposed A into a plain one).
 // The micro-kernel keeps a 4x8 tile of C in eight f32x4 registers. op(A) is
-// read in place through two strides (no packing for either transpose);
-// op(B) is read in place when it is not transposed and the 8-column panel is
-// full, otherwise it is packed into an 8-wide panel in `scratch` first.
+// read in place through two strides; op(B) is read in place when it is not
+// transposed, the 8-column panel is full and C has few rows, otherwise it is
+// packed into an 8-wide panel in `scratch` first.
 
 import { cscFromCsrFunc, nzIndexFunc, spmmFunc, transposeFunc } from './sparse-wat.mjs';
 

@@ -68,6 +68,24 @@ for (const [name, fast] of paths) {
     assert.deepEqual([...c], [1, 2, 3]);
   });
 
+  test(`${name} GEMM on products cut into cache blocks (m past 256 rows, k past 256 steps), all transposes`, () => {
+    const rng = new Rng(1024);
+    for (const [m, n, k] of [[513, 37, 600], [260, 9, 1030], [300, 260, 257]]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const a = randomArray(rng, m * k);
+          const b = randomArray(rng, k * n);
+          const c0 = randomArray(rng, m * n);
+          const want = c0.slice();
+          const got = c0.slice();
+          gemm(ta, tb, m, n, k, 0.75, a, b, 0.5, want);
+          fast(ta, tb, m, n, k, 0.75, a, b, 0.5, got);
+          assert.ok(normError(got, want) < 1e-5, `${name} ${m}x${n}x${k} transA=${ta} transB=${tb}: ${normError(got, want)}`);
+        }
+      }
+    }
+  });
+
   test(`${name} GEMM propagates NaN and Inf like the reference`, () => {
     const a = Float32Array.of(1, NaN, 2, 3, Infinity, 1);
     const b = Float32Array.of(1, 2, 3, 4, 5, 6);

@@ -7,7 +7,7 @@
  */
 import { checkGemm, gemm as referenceGemm, type GemmFn } from '../gemm.ts';
 import { GEMM_RELAXED_BASE64, GEMM_SIMD_BASE64 } from './kernels.generated.ts';
-import { gemmInBlocks, scratchFloats, type WasmGemmKernel } from './gemm-blocks.ts';
+import { gemmInBlocks, scratchFloats, type WasmGemmKernel, type WasmTranspose } from './gemm-blocks.ts';
 
 /** What the runtime can run: relaxed SIMD (fused multiply-add), SIMD128, or neither. */
 export type SimdLevel = 'relaxed' | 'simd' | 'none';
@@ -37,6 +37,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
   const instance = new WebAssembly.Instance(module, {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const run = instance.exports.gemm as WasmGemmKernel;
+  const transpose = instance.exports.transpose as WasmTranspose;
   let heap = new Float32Array(memory.buffer);
 
   return (transA, transB, m, n, k, alpha, a, b, beta, c) => {
@@ -52,7 +53,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     const bOff = align(aOff + m * k);
     const cOff = align(bOff + k * n);
     const sOff = align(cOff + m * n);
-    const end = sOff + scratchFloats(k);
+    const end = sOff + scratchFloats(k, transA);
     if (end * 4 > memory.buffer.byteLength) {
       memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
       heap = new Float32Array(memory.buffer);
@@ -60,7 +61,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     heap.set(a.length === m * k ? a : a.subarray(0, m * k), aOff);
     heap.set(b.length === k * n ? b : b.subarray(0, k * n), bOff);
     if (beta !== 0) heap.set(c.subarray(0, m * n), cOff);
-    gemmInBlocks(run, transA, transB, m, n, k, alpha, aOff * 4, bOff * 4, beta, cOff * 4, sOff * 4, blocked);
+    gemmInBlocks(run, transpose, transA, transB, m, n, k, alpha, aOff * 4, bOff * 4, beta, cOff * 4, sOff * 4, blocked);
     c.set(heap.subarray(cOff, cOff + m * n));
   };
 }

@@ -149,13 +149,13 @@ export class SharedKernels {
     }
     checkGemm(transA, transB, m, n, k, a, b, c);
     if (m === 0 || n === 0) return;
-    const need = scratchFloats(k);
+    const need = scratchFloats(k, transA);
     if (this.scratch.floats < need) {
       // Powers of two: the regions a worker outgrows add up to less than the last one.
       const floats = 2 ** Math.ceil(Math.log2(need));
       this.scratch = { offset: this.take(floats * 4), floats };
     }
-    gemmInBlocks(this.exports.gemm, transA, transB, m, n, k, alpha, pa, pb, beta, pc, this.scratch.offset);
+    gemmInBlocks(this.exports.gemm, this.exports.transpose, transA, transB, m, n, k, alpha, pa, pb, beta, pc, this.scratch.offset);
   };
 
   /** Adam in place; returns false (doing nothing) when a vector is not in the memory. */
