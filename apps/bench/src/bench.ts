@@ -1,20 +1,20 @@
 /**
  * dnn's benchmark: one command, one process, our numbers beside the
  * baselines'. Prints GEMM GFLOP/s for the training shapes per path
- * (ours: TypeScript, WebAssembly SIMD; TensorFlow.js wasm and cpu; jax-js
- * wasm), then seconds per 60,000-image epoch of 784-400-200-10 (Adam,
- * batch 100) for the cpu backend, the workers backend at 1 and 2 threads,
+ * (ours: TypeScript, WebAssembly SIMD, and the kernel as it was before cache
+ * blocking; TensorFlow.js wasm and cpu; jax-js wasm), then seconds per
+ * 60,000-image epoch of 784-400-200-10 (Adam, batch 100) for the cpu
+ * backend (sparse and dense first layer), the workers backend at 1 and 2
+ * threads and PyTorch with 2 threads, alternating round by round, then
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
- * and scale to 600, as they say), the ratios, and the peak memory of a
- * 2-worker training run.
+ * and scale to 600, as they say), the ratios, the peak memory of a 2-worker
+ * training run, and the cpu epoch in each runtime (Node 20, 22, 24, Bun,
+ * Deno). `--help` lists the flags.
  *
  *   npm run bench                  # everything on the CPU
- *   npm run bench -- --only epoch  # or gemm; --json for JSON lines; --reps N; --no-baselines
- *   npm run bench -- --only gpu    # the WebGPU backend: adapter, epoch at batch 100 and 4096,
- *                                  # GEMM GFLOP/s (--gemm-size 4096, --gpu-steps 20)
+ *   npm run bench -- --only epoch  # or gemm, runtimes, gpu; --json; --reps N; --no-baselines
  */
 import './relaxed-simd.ts';
-import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
@@ -22,24 +22,27 @@ import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { cpuBackend, defaultSpec, fastKernelsPath, initParams, sliceDataset } from '@dnn/nn';
 import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
-import { gflops } from './timing.ts';
+import { alternate, gflops, median } from './timing.ts';
+import { HELP, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
+import { torchEpoch } from './baseline-torch.ts';
+import { childEpoch, repoRoot, runtimes } from './runtimes.ts';
 import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
 import { jaxGemmMs, jaxStepMs, useJax } from './baseline-jax.ts';
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    json: { type: 'boolean' },
-    reps: { type: 'string', default: '3' },
-    'no-baselines': { type: 'boolean' },
-    'rss-run': { type: 'string' },
-    'gpu-steps': { type: 'string', default: '20' },
-    'gemm-size': { type: 'string', default: '4096' },
-  },
-});
-const reps = Number(values.reps);
-const json = Boolean(values.json);
-const baselines = !values['no-baselines'];
+let args: BenchArgs;
+try {
+  const parsed = parseBenchArgs(process.argv.slice(2));
+  if (!parsed) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  args = parsed;
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(e.message);
+  process.exit(2);
+}
+const { reps, json, baselines } = args;
 const runtime = (globalThis as any).Deno ? `deno ${(globalThis as any).Deno.version.deno}` : (process.versions as any).bun ? `bun ${(process.versions as any).bun}` : `node ${process.versions.node}`;
 
 const out = (row: Record<string, unknown>, text: string) => console.log(json ? JSON.stringify(row) : text);
@@ -76,17 +79,29 @@ async function gemmSection(): Promise<void> {
 async function epochSection(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
   const data = sliceDataset(train, 0, train.count);
-  out({ section: 'epoch', runtime, kernels: fastKernelsPath() }, `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}; ${runtime}; kernels ${fastKernelsPath()})`);
-  const rows: Record<string, number> = {};
-  const time = async (name: string, f: () => Promise<number>) => {
-    let min = Infinity;
-    for (let i = 0; i < reps; i++) min = Math.min(min, await f());
-    rows[name] = min;
-    out({ section: 'epoch', backend: name, seconds: min }, `  ${name.padEnd(28)} ${fmt(min, 2)} s`);
+  out(
+    { section: 'epoch', runtime, kernels: fastKernelsPath() },
+    `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath()})`,
+  );
+  const torch = baselines ? torchEpoch(args.python, 2) : { skipped: '--no-baselines' };
+  const runs: Record<string, () => Promise<{ seconds: number; cpuSeconds?: number }>> = {
+    cpu: () => epochSeconds(data, cpuBackend()),
+    'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ sparseInput: false })),
+    'workers x1': () => epochSeconds(data, workersBackend({ workers: 1 })),
+    'workers x2': () => epochSeconds(data, workersBackend({ workers: 2 })),
   };
-  await time('cpu', () => epochSeconds(data, cpuBackend()));
-  await time('workers x1', () => epochSeconds(data, workersBackend({ workers: 1 })));
-  await time('workers x2', () => epochSeconds(data, workersBackend({ workers: 2 })));
+  // PyTorch takes its turn in each round too (its first run above checked that it works).
+  if ('seconds' in torch) runs['PyTorch, 2 threads'] = async () => { const r = torchEpoch(args.python, 2); return { seconds: 'seconds' in r ? r.seconds : NaN }; };
+  const samples = await alternate(reps, runs);
+  const rows: Record<string, number> = {};
+  for (const [name, list] of Object.entries(samples)) {
+    rows[name] = Math.min(...list.map((s) => s.seconds));
+    const cpuBest = Math.min(...list.map((s) => s.cpuSeconds ?? NaN));
+    const cpuNote = name.startsWith('cpu') ? ` (CPU time ${fmt(cpuBest, 2)} s)` : '';
+    const note = name.startsWith('PyTorch') && 'version' in torch ? ` (torch ${torch.version})` : '';
+    out({ section: 'epoch', backend: name, seconds: rows[name], cpuSeconds: cpuBest }, `  ${name.padEnd(28)} ${fmt(rows[name], 2)} s${cpuNote}${note}`);
+  }
+  if ('skipped' in torch) out({ section: 'epoch', backend: 'PyTorch, 2 threads', skipped: torch.skipped }, `  ${'PyTorch, 2 threads'.padEnd(28)} skipped: ${torch.skipped}`);
   if (baselines) {
     const steps = 20;
     const tfMs = await tfjsStepMs(await useTfjs('wasm'), steps);
@@ -97,20 +112,51 @@ async function epochSection(): Promise<void> {
     out({ section: 'epoch', backend: 'jax-js wasm', seconds: rows['jax-js wasm'], scaledFromSteps: 50 }, `  ${'jax-js wasm (50 steps x 12)'.padEnd(28)} ${fmt(rows['jax-js wasm'], 2)} s`);
   }
   const ratio = (a: string, b: string) => rows[a] / rows[b];
+  /** The median over rounds of a/b, each round's pair run back to back: steadier than a ratio of bests on a busy machine. */
+  const paired = (a: string, b: string, key: 'seconds' | 'cpuSeconds' = 'seconds') => median(samples[a].map((s, i) => (s[key] ?? NaN) / (samples[b][i][key] ?? NaN)));
   const ratios: Record<string, number> = {
-    'workers x2 speed-up over workers x1': ratio('workers x1', 'workers x2'),
+    'sparse first layer speed-up (dense / sparse, wall, median of rounds)': paired('cpu, dense first layer', 'cpu'),
+    'sparse first layer speed-up (dense / sparse, CPU time, median)': paired('cpu, dense first layer', 'cpu', 'cpuSeconds'),
+    'workers x2 speed-up over workers x1 (median of rounds)': paired('workers x1', 'workers x2'),
     'workers x1 cost over cpu': ratio('workers x1', 'cpu'),
   };
+  if (samples['PyTorch, 2 threads']) {
+    ratios['cpu (1 thread) / PyTorch 2 threads (median of rounds)'] = paired('cpu', 'PyTorch, 2 threads');
+    ratios['workers x2 / PyTorch 2 threads (median of rounds)'] = paired('workers x2', 'PyTorch, 2 threads');
+  }
   if (baselines) {
     ratios['tfjs wasm / workers x2'] = ratio('tfjs wasm', 'workers x2');
     ratios['jax-js wasm / workers x2'] = ratio('jax-js wasm', 'workers x2');
     ratios['jax-js wasm / cpu (1 thread)'] = ratio('jax-js wasm', 'cpu');
   }
-  ratios['workers x2 / PyTorch 1.8 s (issue #4 figure, not measured here)'] = rows['workers x2'] / 1.8;
-  for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(62)} ${fmt(v, 2)}x`);
+  for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(70)} ${fmt(v, 2)}x`);
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-run', 'workers'], { encoding: 'utf8' });
   const rss = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}').maxRssMB;
   out({ section: 'memory', backend: 'workers x2', maxRssMB: rss }, `  peak resident memory of a 2-worker training epoch (with validation): ${fmt(rss, 0)} MB`);
+}
+
+/** Child mode: one cpu epoch in whatever runtime runs this file, as one JSON line. */
+async function epochChild(): Promise<void> {
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  const { seconds } = await epochSeconds(sliceDataset(train, 0, train.count), cpuBackend());
+  console.log(JSON.stringify({ runtime, kernels: fastKernelsPath(), seconds }));
+}
+
+/** The cpu epoch in Node 20, 22, 24, Bun and Deno, each a child process running this file; rounds alternate. */
+async function runtimesSection(): Promise<void> {
+  out({ section: 'runtimes' }, `\nThe cpu epoch (60,000 images, default network) per runtime (best of ${reps}, rounds alternating)`);
+  const list = runtimes(repoRoot(), fileURLToPath(import.meta.url), process.execPath);
+  const samples = await alternate(reps, Object.fromEntries(list.map((rt) => [rt.name, async () => childEpoch(rt)])));
+  for (const rt of list) {
+    const ok = samples[rt.name].filter((r) => 'seconds' in r) as { runtime: string; kernels: string; seconds: number }[];
+    if (ok.length === 0) {
+      const why = (samples[rt.name][0] as { skipped: string }).skipped;
+      out({ section: 'runtimes', runtime: rt.name, skipped: why }, `  ${rt.name.padEnd(20)} skipped: ${why}`);
+      continue;
+    }
+    const best = Math.min(...ok.map((r) => r.seconds));
+    out({ section: 'runtimes', runtime: ok[0].runtime, kernels: ok[0].kernels, seconds: best }, `  ${ok[0].runtime.padEnd(20)} ${fmt(best, 2)} s (${ok[0].kernels})`);
+  }
 }
 
 /** The WebGPU backend: the adapter, epoch times at two batch sizes (steps timed, then scaled), and the GEMM. */
@@ -119,7 +165,7 @@ async function gpuSection(): Promise<void> {
   const backend = await webgpuBackend();
   out({ section: 'gpu', adapter: backend.describe() }, `\nWebGPU: ${backend.describe()}`);
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
-  const steps = Number(values['gpu-steps']);
+  const steps = args.gpuSteps;
   for (const batch of [100, 4096]) {
     const trainer = await backend.createTrainer({ spec: defaultSpec(), params: initParams(defaultSpec(), 1), optimizer: { name: 'adam' }, data: train, maxBatch: batch });
     const order = Uint32Array.from({ length: train.count }, (_, i) => i);
@@ -132,7 +178,7 @@ async function gpuSection(): Promise<void> {
     out({ section: 'gpu', batch, secondsPerEpoch: epoch, stepsTimed: n }, `  batch ${String(batch).padStart(4)}: ${fmt(epoch, 2)} s per 60,000-image epoch (${n} steps timed, scaled)`);
     await trainer.dispose();
   }
-  const size = Number(values['gemm-size']);
+  const size = args.gemmSize;
   const g = createGpuGemm(backend.context);
   const a = new Float32Array(size * size).fill(0.5);
   await g.run(false, false, size, size, size, a, a, 1);
@@ -142,10 +188,12 @@ async function gpuSection(): Promise<void> {
   out({ section: 'gpu', gemm: size, gflops: gflops(size, size, size, ms) }, `  GEMM ${size} cubed: ${fmt(gflops(size, size, size, ms))} GFLOP/s (tile ${g.tile})`);
 }
 
-if (values['rss-run']) await rssRun(values['rss-run']);
+if (args.rssRun) await rssRun(args.rssRun);
+else if (args.epochChild) await epochChild();
 else {
-  if (!values.only || values.only === 'gemm') await gemmSection();
-  if (!values.only || values.only === 'epoch') await epochSection();
-  if (values.only === 'gpu') await gpuSection();
+  if (args.sections.includes('gemm')) await gemmSection();
+  if (args.sections.includes('epoch')) await epochSection();
+  if (args.sections.includes('runtimes')) await runtimesSection();
+  if (args.sections.includes('gpu')) await gpuSection();
   process.exit(0);
 }

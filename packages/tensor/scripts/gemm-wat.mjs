@@ -67,7 +67,7 @@ function gemmFunc(variant) {
   return `
   (func (export "gemm")
     (param $transA i32) (param $transB i32) (param $m i32) (param $n i32) (param $k i32)
-    (param $alpha f32) (param $pA i32) (param $lda i32) (param $pB i32) (param $ldb i32) (param $beta f32) (param $pC i32) (param $ldc i32) (param $scratch i32)
+    (param $alpha f32) (param $pA i32) (param $lda i32) (param $pB i32) (param $ldb i32) (param $beta f32) (param $pC i32) (param $ldc i32) (param $scratch i32) (param $pack i32)
     (local $aRow i32) (local $aK i32) (local $bK i32) (local $bp i32)
     (local $i0 i32) (local $j0 i32) (local $mr i32) (local $nr i32) (local $kk i32) (local $jj i32) (local $r i32)
     (local $pa0 i32) (local $pa1 i32) (local $pa2 i32) (local $pa3 i32) (local $pb i32)
@@ -100,7 +100,8 @@ function gemmFunc(variant) {
           ;; Tall blocks copy the panel to contiguous scratch: rows of B lie
           ;; ldb apart, often a multiple of 4 KiB, where a strided panel
           ;; thrashes the cache sets; the copy is paid once for m / 4 tiles.
-          (if (i32.ge_s (local.get $m) (i32.const ${PACK_MIN_M}))
+          ;; ($pack = 0 keeps the kernel as it was before, for comparison.)
+          (if (i32.and (local.get $pack) (i32.ge_s (local.get $m) (i32.const ${PACK_MIN_M})))
             (then
               (local.set $kk (i32.const 0))
               (block $doneVP (loop $loopVP

