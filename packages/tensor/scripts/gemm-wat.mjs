@@ -11,6 +11,7 @@
 // packed into an 8-wide panel in `scratch` first.
 
 import { cscFromCsrFunc, nzIndexFunc, spmmFunc, transposeFunc } from './sparse-wat.mjs';
+import { biasReluFunc, reluBackwardFunc } from './rowwise-wat.mjs';
 
 const MR = 4;
 const NR = 8;
@@ -23,7 +24,7 @@ export function kernelsWat(variant, memory) {
     memory === 'shared'
       ? '(import "env" "memory" (memory 1 65536 shared))'
       : '(memory (export "memory") 1)';
-  const shared = memory === 'shared' ? [adamFunc(variant), nzIndexFunc(), cscFromCsrFunc(), spmmFunc(variant)] : [];
+  const shared = memory === 'shared' ? [adamFunc(variant), nzIndexFunc(), cscFromCsrFunc(), spmmFunc(variant), biasReluFunc(), reluBackwardFunc()] : [];
   return `(module\n  ${mem}\n${[gemmNTFunc(variant), gemmFunc(variant), transposeFunc(), ...shared].join('\n')}\n)\n`;
 }
 

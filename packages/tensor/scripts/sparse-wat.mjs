@@ -11,7 +11,8 @@
 //
 // With the rows list and coef = X (cso = k, csi = 1), dense = W^T this is
 // the forward X W^T; with the columns list and coef = X (cso = 1, csi = k),
-// dense = dZ it is the weight gradient (dZ^T X)^T. Skipping a zero changes
+// dense = dZ it is the weight gradient (dZ^T X)^T, which `outT` stores
+// transposed (column-major), straight into dW's [out, in] layout. Skipping a zero changes
 // no sum; the terms that remain are added one after another in ascending q,
 // one f32x4 lane per output column, so results match a dense product to
 // float32 rounding.
@@ -19,6 +20,9 @@
 
 /** Widths (in f32x4 vectors) of the column chunks spmm sweeps, widest first: with more than six accumulators V8 spills one (measured: 13 GFLOP/s at eight, 18 at six). */
 const SPMM_CHUNKS = [6, 4, 1];
+
+/** Columns per band of the transpose. */
+const BAND = 64;
 
 const lanes = (list) => list.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ');
 
@@ -31,7 +35,23 @@ export function transposeFunc() {
     `(f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $ldd)) ${r}) (i32.const 2)))
               (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul ${r} (local.get $lds)) (local.get $c)) (i32.const 2)))))`;
   return `
-  (func $transpose (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $dst i32) (param $ldd i32)
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $dst i32) (param $ldd i32)
+    (local $c0 i32)
+    ;; Bands of ${BAND} columns: the ${BAND} rows of dst a band writes stay in L1 until
+    ;; their cache lines are full (whole rows of a wide matrix would not).
+    (block $done (loop $bands
+      (br_if $done (i32.ge_s (local.get $c0) (local.get $cols)))
+      (call $transposeBand
+        (i32.add (local.get $src) (i32.shl (local.get $c0) (i32.const 2)))
+        (local.get $rows)
+        (select (i32.const ${BAND}) (i32.sub (local.get $cols) (local.get $c0)) (i32.gt_s (i32.sub (local.get $cols) (local.get $c0)) (i32.const ${BAND})))
+        (local.get $lds)
+        (i32.add (local.get $dst) (i32.shl (i32.mul (local.get $c0) (local.get $ldd)) (i32.const 2)))
+        (local.get $ldd))
+      (local.set $c0 (i32.add (local.get $c0) (i32.const ${BAND})))
+      (br $bands)))
+  )
+  (func $transposeBand (param $src i32) (param $rows i32) (param $cols i32) (param $lds i32) (param $dst i32) (param $ldd i32)
     (local $r i32) (local $c i32) (local $q i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
     (local.set $r (i32.const 0))
@@ -198,8 +218,14 @@ export function spmmFunc(variant) {
           ${accs.map((a, i) => `(local.set ${a} ${madd(`(local.get ${a})`, '(local.get $x)', `(v128.load offset=${16 * i} (local.get $row))`)})`).join('\n          ')}
           (local.set $e (i32.add (local.get $e) (i32.const 4)))
           (br $loopE${v})))
-        (local.set $row (i32.add (local.get $pOut) (i32.shl (i32.add (i32.mul (local.get $o) (local.get $n)) (local.get $j)) (i32.const 2))))
-        ${accs.map((a, i) => `(v128.store offset=${16 * i} (local.get $row) (local.get ${a}))`).join('\n        ')}
+        (if (local.get $outT)
+          (then
+            ;; Column-major: out[o, j + t] at (j + t) * outer + o, one float at a time.
+            (local.set $row (i32.add (local.get $pOut) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $outer)) (local.get $o)) (i32.const 2))))
+            ${accs.flatMap((a, i) => [0, 1, 2, 3].map((l) => `(f32.store (local.get $row) (f32x4.extract_lane ${l} (local.get ${a}))) (local.set $row (i32.add (local.get $row) (local.get $outerB)))`)).join('\n            ')})
+          (else
+            (local.set $row (i32.add (local.get $pOut) (i32.shl (i32.add (i32.mul (local.get $o) (local.get $n)) (local.get $j)) (i32.const 2))))
+            ${accs.map((a, i) => `(v128.store offset=${16 * i} (local.get $row) (local.get ${a}))`).join('\n            ')}))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $loopO${v})))
       (local.set $j (i32.add (local.get $j) (i32.const ${4 * v})))
@@ -209,13 +235,14 @@ export function spmmFunc(variant) {
   return `
   (func (export "spmm")
     (param $pStart i32) (param $pIdx i32) (param $outer i32) (param $pCoef i32) (param $cso i32) (param $csi i32)
-    (param $pDense i32) (param $ld i32) (param $n i32) (param $pOut i32)
-    (local $j i32) (local $o i32) (local $e i32) (local $end i32) (local $q i32) (local $row i32) (local $dcol i32)
+    (param $pDense i32) (param $ld i32) (param $n i32) (param $pOut i32) (param $outT i32)
+    (local $outerB i32) (local $j i32) (local $o i32) (local $e i32) (local $end i32) (local $q i32) (local $row i32) (local $dcol i32)
     (local $cbase i32) (local $csoB i32) (local $csiB i32) (local $ldB i32) (local $x v128) (local $s f32)
     ${Array.from({ length: 8 }, (_, i) => `(local $s${i} v128)`).join(' ')}
     (local.set $csoB (i32.shl (local.get $cso) (i32.const 2)))
     (local.set $csiB (i32.shl (local.get $csi) (i32.const 2)))
     (local.set $ldB (i32.shl (local.get $ld) (i32.const 2)))
+    (local.set $outerB (i32.shl (local.get $outer) (i32.const 2)))
     (local.set $dcol (local.get $pDense))
     ${SPMM_CHUNKS.map(chunk).join('\n')}
     ;; The last n % 4 columns, one float at a time.
@@ -236,7 +263,9 @@ export function spmmFunc(variant) {
             (f32.load (i32.add (local.get $dcol) (i32.mul (local.get $q) (local.get $ldB)))))))
           (local.set $e (i32.add (local.get $e) (i32.const 4)))
           (br $loopE)))
-        (f32.store (i32.add (local.get $pOut) (i32.shl (i32.add (i32.mul (local.get $o) (local.get $n)) (local.get $j)) (i32.const 2))) (local.get $s))
+        (f32.store (i32.add (local.get $pOut) (i32.shl
+          (select (i32.add (i32.mul (local.get $j) (local.get $outer)) (local.get $o)) (i32.add (i32.mul (local.get $o) (local.get $n)) (local.get $j)) (local.get $outT))
+          (i32.const 2))) (local.get $s))
         (local.set $o (i32.add (local.get $o) (i32.const 1)))
         (br $loopO)))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))

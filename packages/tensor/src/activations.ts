@@ -5,6 +5,7 @@
  * @module
  */
 import type { FloatArray } from './shape.ts';
+import { arenaOf } from './wasm/in-arena.ts';
 
 /** An element-wise activation kernel pair. */
 export interface ActivationKernel {
@@ -65,6 +66,8 @@ export const relu: ActivationKernel = {
     for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : x[i] !== x[i] ? x[i] : 0;
   },
   backward(n, x, _y, dy, dx) {
+    const k = n > 0 && x.length >= n && dy.length >= n && dx.length >= n ? arenaOf(x, dy, dx) : null;
+    if (k) return k.exports.reluBackward(x.byteOffset, dy.byteOffset, dx.byteOffset, n);
     for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
   },
 };

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FloatArray } from './shape.ts';
+import { arenaOf } from './wasm/in-arena.ts';
 
 /** x[r, c] += bias[c] for every row. */
 export function addBias(rows: number, cols: number, x: FloatArray, bias: FloatArray): void {
@@ -16,6 +17,8 @@ export function addBias(rows: number, cols: number, x: FloatArray, bias: FloatAr
 
 /** The fused forward of a dense layer's tail: x[r, c] += bias[c]; y = max(x, 0) (NaN kept). */
 export function biasRelu(rows: number, cols: number, x: FloatArray, bias: FloatArray, y: FloatArray): void {
+  const k = rows * cols > 0 && x.length >= rows * cols && y.length >= rows * cols && bias.length >= cols ? arenaOf(x, bias, y) : null;
+  if (k) return k.exports.biasRelu(x.byteOffset, bias.byteOffset, y.byteOffset, rows, cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) {

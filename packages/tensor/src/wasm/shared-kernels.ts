@@ -40,7 +40,9 @@ export interface SharedExports {
   transpose(src: number, rows: number, cols: number, lds: number, dst: number, ldd: number): void;
   nzIndex(px: number, rows: number, cols: number, pStart: number, pIdx: number, limit: number): number;
   cscFromCsr(pStart: number, pIdx: number, rows: number, cols: number, pcStart: number, pcIdx: number): void;
-  spmm(pStart: number, pIdx: number, outer: number, pCoef: number, cso: number, csi: number, pDense: number, ld: number, n: number, pOut: number): void;
+  spmm(pStart: number, pIdx: number, outer: number, pCoef: number, cso: number, csi: number, pDense: number, ld: number, n: number, pOut: number, outT: number): void;
+  biasRelu(px: number, pb: number, py: number, rows: number, cols: number): void;
+  reluBackward(px: number, pdy: number, pdx: number, n: number): void;
 }
 
 /** The best level the shared-memory kernels validate at, or 'none'. */

@@ -93,7 +93,7 @@ export class WasmSparseInput implements SparseInput {
     if (ix.rows === 0 || outputs === 0) return;
     const pwT = this.region('transposed', outputs * ix.cols);
     this.k.exports.transpose(pw, outputs, ix.cols, ix.cols, pwT, outputs);
-    this.k.exports.spmm(ix.start.byteOffset, ix.idx.byteOffset, ix.rows, px, ix.cols, 1, pwT, outputs, outputs, pz);
+    this.k.exports.spmm(ix.start.byteOffset, ix.idx.byteOffset, ix.rows, px, ix.cols, 1, pwT, outputs, outputs, pz, 0);
   }
 
   weightGrad(dz: Float32Array, x: Float32Array, outputs: number, dw: Float32Array): void {
@@ -108,9 +108,7 @@ export class WasmSparseInput implements SparseInput {
       this.k.exports.cscFromCsr(ix.start.byteOffset, ix.idx.byteOffset, ix.rows, ix.cols, pcStart, pcIdx);
       this.byColumn = true;
     }
-    // dW^T [cols, outputs]: row c sums x[r, c] dz[r, :] over the rows listed for column c; then transposed into dw.
-    const pdwT = this.region('transposed', outputs * ix.cols);
-    this.k.exports.spmm(pcStart, pcIdx, ix.cols, px, 1, ix.cols, pdz, outputs, outputs, pdwT);
-    this.k.exports.transpose(pdwT, ix.cols, outputs, outputs, pdw, ix.cols);
+    // Row c of dW^T sums x[r, c] dz[r, :] over the rows listed for column c, stored transposed: dW itself.
+    this.k.exports.spmm(pcStart, pcIdx, ix.cols, px, 1, ix.cols, pdz, outputs, outputs, pdw, 1);
   }
 }
