@@ -11,6 +11,23 @@ test('addBias and sumRows', () => {
   assert.deepEqual([...s], [13.5, 24.5, 35.5]);
 });
 
+test('sumRows equals a column-by-column float64 sum exactly, on awkward sizes and with beta = 0 overwriting NaN', () => {
+  let seed = 1;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  for (const [rows, cols] of [[1, 1], [37, 13], [100, 400], [3, 1000]]) {
+    const x = Float32Array.from({ length: rows * cols }, next);
+    const got = new Float32Array(cols).fill(NaN);
+    sumRows(rows, cols, x, got, 0.01);
+    const want = new Float32Array(cols);
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += x[r * cols + c];
+      want[c] = 0.01 * s;
+    }
+    assert.deepEqual([...got], [...want], `${rows}x${cols}`);
+  }
+});
+
 test('softmax rows sum to 1, survive huge logits, and propagate NaN', () => {
   const x = Float32Array.of(1, 2, 3, 1000, 1001, 1002, NaN, 0, 0);
   const p = new Float32Array(9);
