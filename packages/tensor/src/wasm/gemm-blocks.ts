@@ -50,11 +50,12 @@ function blockSize(size: number, most: number): number {
 
 /**
  * C = alpha op(A) op(B) + beta C (row-major, contiguous operands at byte
- * offsets), in cache-sized blocks; `blocked: false` makes one call
- * without packing (the kernel as it was before blocking, for comparison). A B^T goes in one call: that kernel
- * reads both operands along k and measured slower when k was split. A
- * transposed A is copied block by block into scratch as row-major, since
- * reading it in place strides by a whole row of A per step of k.
+ * offsets), in cache-sized blocks; `blocked: false` makes one call without
+ * packing (the kernel as it was before blocking, for comparison). A B^T
+ * goes in one call: that kernel reads both operands along k and measured
+ * slower when k was split. A transposed A is copied block by block into
+ * scratch as row-major, since reading it in place strides by a whole row
+ * of A per step of k.
  */
 export function gemmInBlocks(
   kernel: WasmGemmKernel,
