@@ -39,8 +39,21 @@ export const KC = 256;
 /** Rows of C per block. */
 export const MC = 256;
 
-/** Floats of scratch for a product with `k` steps: a packed panel of B and a spill tile, and (transA) a block of A. */
-export const scratchFloats = (k: number, transA = true) => 8 * Math.min(k, KC) + 32 + (transA ? MC * KC : 0);
+/**
+ * Elements of a transposed A from which it is copied to row-major blocks;
+ * a smaller one stays in cache when read in place (and the workers' arena
+ * regions are sized for the panel alone).
+ */
+export const TRANSPOSE_A_MIN = 65536;
+
+const copiesA = (transA: boolean, m: number, k: number) => transA && m * k >= TRANSPOSE_A_MIN;
+
+/**
+ * Floats of scratch for a product: a packed panel of B and a spill tile (for
+ * all of k, as a product run in one call needs), and (a large transposed A)
+ * a block of A.
+ */
+export const scratchFloats = (m: number, k: number, transA: boolean) => 8 * k + 32 + (copiesA(transA, m, k) ? MC * KC : 0);
 
 /** Splits `size` into the fewest blocks of at most `most`, equal up to a multiple of 4. */
 function blockSize(size: number, most: number): number {
@@ -55,7 +68,7 @@ function blockSize(size: number, most: number): number {
  * goes in one call: that kernel reads both operands along k and measured
  * slower when k was split. A transposed A is copied block by block into
  * scratch as row-major, since reading it in place strides by a whole row
- * of A per step of k.
+ * of A per step of k (when it is large: TRANSPOSE_A_MIN).
  */
 export function gemmInBlocks(
   kernel: WasmGemmKernel,
@@ -75,21 +88,22 @@ export function gemmInBlocks(
 ): void {
   const tb = transB ? 1 : 0;
   const ldb = transB ? k : n;
-  if (!blocked || (!transA && transB) || k === 0 || (k <= KC && m <= MC && !transA)) {
+  const copyA = copiesA(transA, m, k);
+  if (!blocked || (!transA && transB) || k === 0 || (transA && !copyA) || (k <= KC && m <= MC && !transA)) {
     kernel(transA ? 1 : 0, tb, m, n, k, alpha, pA, transA ? m : k, pB, ldb, beta, pC, n, scratch, blocked ? 1 : 0);
     return;
   }
   const kc = blockSize(k, KC);
   const mc = blockSize(m, MC);
   // The kernel's panel scratch sits after the block of A.
-  const panel = transA ? scratch + 4 * MC * KC : scratch;
+  const panel = copyA ? scratch + 4 * MC * KC : scratch;
   for (let p = 0; p < k; p += kc) {
     const kb = Math.min(kc, k - p);
     const b0 = pB + 4 * (transB ? p : p * n);
     const betaHere = p === 0 ? beta : 1;
     for (let i = 0; i < m; i += mc) {
       const mb = Math.min(mc, m - i);
-      if (transA) {
+      if (copyA) {
         // A is stored [k, m]: rows p .. p + kb, columns i .. i + mb, into scratch as [mb, kb].
         transpose(pA + 4 * (p * m + i), kb, mb, m, scratch, kb);
         kernel(0, tb, mb, n, kb, alpha, scratch, kb, b0, ldb, betaHere, pC + 4 * i * n, n, panel, 1);

@@ -53,7 +53,7 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
     const bOff = align(aOff + m * k);
     const cOff = align(bOff + k * n);
     const sOff = align(cOff + m * n);
-    const end = sOff + scratchFloats(k, transA);
+    const end = sOff + scratchFloats(m, k, transA);
     if (end * 4 > memory.buffer.byteLength) {
       memory.grow(Math.ceil((end * 4 - memory.buffer.byteLength) / 65536));
       heap = new Float32Array(memory.buffer);

@@ -151,7 +151,7 @@ export class SharedKernels {
     }
     checkGemm(transA, transB, m, n, k, a, b, c);
     if (m === 0 || n === 0) return;
-    const need = scratchFloats(k, transA);
+    const need = scratchFloats(m, k, transA);
     if (this.scratch.floats < need) {
       // Powers of two: the regions a worker outgrows add up to less than the last one.
       const floats = 2 ** Math.ceil(Math.log2(need));
