@@ -10,7 +10,8 @@ test('bench flags: defaults, --help, and one-line errors for a bad flag', () => 
   const d = parseBenchArgs([])!;
   assert.deepEqual(d.sections, ['gemm', 'epoch', 'runtimes']);
   assert.equal(d.reps, 3);
-  assert.equal(d.python, 'python3');
+  assert.deepEqual(d.pythons, ['python3', '/usr/bin/python3']);
+  assert.deepEqual(parseBenchArgs(['--python', '/opt/py'])!.pythons, ['/opt/py']);
   assert.equal(parseBenchArgs(['--help']), null);
   assert.match(HELP, /--only SECTION/);
   assert.deepEqual(parseBenchArgs(['--only', 'epoch', '--reps', '5', '--no-baselines'])!.sections, ['epoch']);

@@ -12,7 +12,8 @@ Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [option
   --reps N          timed repetitions, best kept; epochs alternate between backends (default 3)
   --json            JSON lines instead of text
   --no-baselines    leave out TensorFlow.js, jax-js and PyTorch
-  --python PATH     the Python whose torch times the PyTorch column (default python3)
+  --python PATH     the Python whose torch times the PyTorch column (default: python3 on PATH,
+                    else /usr/bin/python3, where Debian's python3-torch installs)
   --gpu-steps N     steps timed per batch size in the gpu section (default 20)
   --gemm-size N     side of the square GEMM in the gpu section (default 4096)
   --help            this text
@@ -27,7 +28,8 @@ export interface BenchArgs {
   reps: number;
   json: boolean;
   baselines: boolean;
-  python: string;
+  /** Pythons to try for the PyTorch column, in order. */
+  pythons: string[];
   gpuSteps: number;
   gemmSize: number;
   /** Child modes, used by the benchmark itself. */
@@ -57,7 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
         json: { type: 'boolean' },
         reps: { type: 'string', default: '3' },
         'no-baselines': { type: 'boolean' },
-        python: { type: 'string', default: 'python3' },
+        python: { type: 'string' },
         'rss-run': { type: 'string' },
         'epoch-child': { type: 'boolean' },
         'gpu-steps': { type: 'string', default: '20' },
@@ -81,7 +83,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     reps: positive('reps', values.reps!),
     json: Boolean(values.json),
     baselines: !values['no-baselines'],
-    python: values.python!,
+    pythons: values.python ? [values.python] : ['python3', '/usr/bin/python3'],
     gpuSteps: positive('gpu-steps', values['gpu-steps']!),
     gemmSize: positive('gemm-size', values['gemm-size']!),
     rssRun: values['rss-run'],

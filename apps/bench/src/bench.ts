@@ -24,7 +24,7 @@ import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { alternate, gflops, median } from './timing.ts';
 import { HELP, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
-import { torchEpoch } from './baseline-torch.ts';
+import { findTorchPython, torchEpoch } from './baseline-torch.ts';
 import { childEpoch, repoRoot, runtimes } from './runtimes.ts';
 import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
 import { jaxGemmMs, jaxStepMs, useJax } from './baseline-jax.ts';
@@ -83,7 +83,8 @@ async function epochSection(): Promise<void> {
     { section: 'epoch', runtime, kernels: fastKernelsPath() },
     `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath()})`,
   );
-  const torch = baselines ? torchEpoch(args.python, 2) : { skipped: '--no-baselines' };
+  const found = baselines ? findTorchPython(args.pythons) : { skipped: '--no-baselines' };
+  const torch = 'python' in found ? torchEpoch(found.python, 2) : found;
   const runs: Record<string, () => Promise<{ seconds: number; cpuSeconds?: number }>> = {
     cpu: () => epochSeconds(data, cpuBackend()),
     'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ sparseInput: false })),
@@ -91,14 +92,20 @@ async function epochSection(): Promise<void> {
     'workers x2': () => epochSeconds(data, workersBackend({ workers: 2 })),
   };
   // PyTorch takes its turn in each round too (its first run above checked that it works).
-  if ('seconds' in torch) runs['PyTorch, 2 threads'] = async () => { const r = torchEpoch(args.python, 2); return { seconds: 'seconds' in r ? r.seconds : NaN }; };
+  if ('seconds' in torch) {
+    runs['PyTorch, 2 threads'] = async () => {
+      const r = torchEpoch(torch.python, 2);
+      return { seconds: 'seconds' in r ? r.seconds : NaN };
+    };
+  }
   const samples = await alternate(reps, runs);
   const rows: Record<string, number> = {};
   for (const [name, list] of Object.entries(samples)) {
     rows[name] = Math.min(...list.map((s) => s.seconds));
     const cpuBest = Math.min(...list.map((s) => s.cpuSeconds ?? NaN));
     const cpuNote = name.startsWith('cpu') ? ` (CPU time ${fmt(cpuBest, 2)} s)` : '';
-    const note = name.startsWith('PyTorch') && 'version' in torch ? ` (torch ${torch.version})` : '';
+    const scaled = 'stepsTimed' in torch && torch.stepsTimed < torch.steps ? `, ${torch.stepsTimed} of ${torch.steps} steps timed, scaled` : '';
+    const note = name.startsWith('PyTorch') && 'version' in torch ? ` (torch ${torch.version}, ${torch.python}, BLAS ${torch.blas}${scaled})` : '';
     out({ section: 'epoch', backend: name, seconds: rows[name], cpuSeconds: cpuBest }, `  ${name.padEnd(28)} ${fmt(rows[name], 2)} s${cpuNote}${note}`);
   }
   if ('skipped' in torch) out({ section: 'epoch', backend: 'PyTorch, 2 threads', skipped: torch.skipped }, `  ${'PyTorch, 2 threads'.padEnd(28)} skipped: ${torch.skipped}`);
