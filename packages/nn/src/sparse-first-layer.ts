@@ -11,7 +11,9 @@
  * the same product sparsely; everything else goes to the dense GEMM. The
  * results equal the dense ones to float32 rounding (tested in
  * sparse-first-layer.test.ts). Another backend (workers) can apply the same
- * wrapper where it makes its kernels.
+ * wrapper where it makes its kernels; in WebAssembly the kernels allocate
+ * their index and W^T in the arena, so a worker's region must then grow by
+ * @dnn/tensor's `sparseInputArenaBytes(rows, inputs, outputs)`.
  * @module
  */
 import { createSparseInput, SharedKernels, type GemmFn, type SparseInput } from '@dnn/tensor';

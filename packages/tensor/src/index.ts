@@ -30,4 +30,5 @@ export { createBlockedGemm } from './gemm-blocked.ts';
 export { type SimdLevel, detectSimd, createWasmGemm, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
 export { type SimdChoice, type FastGemm, createFastGemm, createSparseInput } from './kernels.ts';
 export { type SparseInput } from './sparse-input.ts';
+export { sparseInputArenaBytes } from './wasm/sparse-wasm.ts';
 export { type AdamFn, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';

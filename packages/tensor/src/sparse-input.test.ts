@@ -6,7 +6,7 @@ import { Rng } from './random.ts';
 import { TypeScriptSparseInput, type SparseInput } from './sparse-input.ts';
 import { createSparseInput } from './kernels.ts';
 import { SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
-import { WasmSparseInput } from './wasm/sparse-wasm.ts';
+import { WasmSparseInput, sparseInputArenaBytes } from './wasm/sparse-wasm.ts';
 
 const DENSITIES = [0, 0.01, 0.19, 0.5, 1];
 // [rows, cols, outputs]: outputs of 55 = 32 + 16 + 4 + 3 runs every chunk width of the kernel.
@@ -120,4 +120,29 @@ test('the factory picks WebAssembly over a shared memory, and the loops for DNN_
   assert.equal(createSparseInput(k, 'off').path, 'typescript');
   assert.equal(createSparseInput(null, 'auto').path, 'typescript');
   if (k) assert.equal(createSparseInput(k, 'auto').path, `wasm-${k.level}`);
+});
+
+test('sparseInputArenaBytes is enough for the kernels\' allocations (a worker region of that size does not run out)', () => {
+  if (level === 'none') return;
+  const [rows, cols, outputs] = [50, 784, 400];
+  const whole = SharedKernels.create('simd');
+  const x = whole.alloc(rows * cols);
+  const w = whole.alloc(outputs * cols);
+  const z = whole.alloc(rows * outputs);
+  const dz = whole.alloc(rows * outputs);
+  const dw = whole.alloc(outputs * cols);
+  sparseArray(new Rng(2), rows, cols, 0.19, x);
+  const bytes = sparseInputArenaBytes(rows, cols, outputs);
+  // As a worker does: kernels attached to a region, with views of the shared buffers.
+  const run = (regionBytes: number) => {
+    const region = whole.reserve(regionBytes);
+    const k = SharedKernels.attach(whole.memory, 'simd', region.start, region.end);
+    const [vx, vw, vz, vdz, vdw] = [x, w, z, dz, dw].map((a) => k.view(a.byteOffset, a.length));
+    const sparse = new WasmSparseInput(k);
+    assert.equal(sparse.index(vx, rows, cols), true);
+    sparse.forward(vx, vw, outputs, vz);
+    sparse.weightGrad(vdz, vx, outputs, vdw);
+  };
+  run(bytes);
+  assert.throws(() => run(bytes - 1024 * 1024), /arena region exhausted/);
 });

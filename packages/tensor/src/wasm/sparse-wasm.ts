@@ -24,6 +24,19 @@ interface Region {
 }
 type RegionName = 'start' | 'idx' | 'cstart' | 'cidx' | 'transposed';
 
+/** Elements a region of at least `n` takes: the next power of two (at least 16). */
+const regionSize = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(n, 16)));
+
+/**
+ * Bytes of arena the WebAssembly sparse kernels allocate for batches of up
+ * to `rows` rows of `cols` inputs and `outputs` outputs: what a worker's
+ * arena region must hold beside its workspace to use them.
+ */
+export function sparseInputArenaBytes(rows: number, cols: number, outputs: number): number {
+  const elements = [rows + 1, rows * cols + 4, cols + 1, rows * cols + 4, outputs * cols].map(regionSize);
+  return elements.reduce((s, n) => s + 4 * n + 16, 0);
+}
+
 export class WasmSparseInput implements SparseInput {
   readonly path: string;
   readonly breakEven = 0.3;
@@ -50,7 +63,7 @@ export class WasmSparseInput implements SparseInput {
   private region(name: RegionName, n: number): number {
     const r = this.regions[name];
     if (r.size < n) {
-      const size = 2 ** Math.ceil(Math.log2(Math.max(n, 16)));
+      const size = regionSize(n);
       this.regions[name] = { offset: this.k.reserve(size * 4).start, size };
     }
     return this.regions[name].offset;
