@@ -5,7 +5,7 @@
  * drawn on a canvas with the same preprocessing as `dnn-cli predict`.
  */
 import { datasetFromIdx, grayFromRgba, maybeGunzip, mnistFromImage, EmptyImageError, MNIST_FILES } from '@dnn/data-mnist/core';
-import { decodeModel, encodeModel, hiddenActivations, predict, validateSpec, type Dataset, type Model } from '@dnn/nn';
+import { decodeModel, encodeModel, formatArch, hiddenActivations, layerSizes, mlpView, predict, validateSpec, type Dataset, type Model } from '@dnn/nn';
 import { drawChart, type ChartPoint } from './chart.ts';
 import type { FromTrainer, TrainRequest } from './protocol.ts';
 
@@ -236,7 +236,7 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   if (!f) return;
   try {
     model = decodeModel(new Uint8Array(await f.arrayBuffer())).model;
-    $('status').textContent = `loaded ${f.name}: ${[784, ...model.spec.hidden, 10].join('-')}`;
+    $('status').textContent = `loaded ${f.name}: ${mlpView(model.spec) ? layerSizes(model.spec).join('-') : formatArch(model.spec)}`;
     $<HTMLButtonElement>('save').disabled = false;
     updatePrediction();
   } catch (err) {
