@@ -11,6 +11,13 @@ import type { FloatArray } from '@dnn/tensor';
 import { convGeometry } from './conv2d.ts';
 import { weights, type LayerKernel } from './layer.ts';
 
+/** The outputs ox whose tap kx lands inside a row of width W: [lo, hi). */
+function validRange(kx: number, s: number, pad: number, W: number, OW: number): [number, number] {
+  const lo = Math.max(0, Math.ceil((pad - kx) / s));
+  const hi = Math.min(OW, Math.floor((W - 1 + pad - kx) / s) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
 /** col[(c k + ky) k + kx, r P + oy OW + ox] = x[r, c, oy s + ky - pad, ox s + kx - pad] (0 outside). */
 export function im2col(g: ReturnType<typeof convGeometry>, rows: number, x: FloatArray, col: FloatArray): void {
   const { C, H, W, OH, OW, k, s, pad } = g;
@@ -20,21 +27,22 @@ export function im2col(g: ReturnType<typeof convGeometry>, rows: number, x: Floa
     for (let ky = 0; ky < k; ky++) {
       for (let kx = 0; kx < k; kx++) {
         const base = ((c * k + ky) * k + kx) * N;
+        const [lo, hi] = validRange(kx, s, pad, W, OW);
+        const shift = kx - pad;
         for (let r = 0; r < rows; r++) {
           const plane = (r * C + c) * H * W;
           let at = base + r * P;
-          for (let oy = 0; oy < OH; oy++) {
+          for (let oy = 0; oy < OH; oy++, at += OW) {
             const iy = oy * s + ky - pad;
             if (iy < 0 || iy >= H) {
               col.fill(0, at, at + OW);
-              at += OW;
               continue;
             }
-            const row = plane + iy * W;
-            for (let ox = 0; ox < OW; ox++, at++) {
-              const ix = ox * s + kx - pad;
-              col[at] = ix >= 0 && ix < W ? x[row + ix] : 0;
-            }
+            const row = plane + iy * W + shift;
+            for (let ox = 0; ox < lo; ox++) col[at + ox] = 0;
+            if (s === 1) for (let ox = lo; ox < hi; ox++) col[at + ox] = x[row + ox];
+            else for (let ox = lo; ox < hi; ox++) col[at + ox] = x[row + 2 * ox];
+            for (let ox = hi; ox < OW; ox++) col[at + ox] = 0;
           }
         }
       }
@@ -52,20 +60,17 @@ export function col2im(g: ReturnType<typeof convGeometry>, rows: number, dcol: F
     for (let ky = 0; ky < k; ky++) {
       for (let kx = 0; kx < k; kx++) {
         const base = ((c * k + ky) * k + kx) * N;
+        const [lo, hi] = validRange(kx, s, pad, W, OW);
+        const shift = kx - pad;
         for (let r = 0; r < rows; r++) {
           const plane = (r * C + c) * H * W;
           let at = base + r * P;
-          for (let oy = 0; oy < OH; oy++) {
+          for (let oy = 0; oy < OH; oy++, at += OW) {
             const iy = oy * s + ky - pad;
-            if (iy < 0 || iy >= H) {
-              at += OW;
-              continue;
-            }
-            const row = plane + iy * W;
-            for (let ox = 0; ox < OW; ox++, at++) {
-              const ix = ox * s + kx - pad;
-              if (ix >= 0 && ix < W) dx[row + ix] += dcol[at];
-            }
+            if (iy < 0 || iy >= H) continue;
+            const row = plane + iy * W + shift;
+            if (s === 1) for (let ox = lo; ox < hi; ox++) dx[row + ox] += dcol[at + ox];
+            else for (let ox = lo; ox < hi; ox++) dx[row + 2 * ox] += dcol[at + ox];
           }
         }
       }
