@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeCheckpoint, decodeModel, formatArch } from '@dnn/nn';
+import { encodePgm, loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
 
 const SMALL_CNN = 'conv4x5,relu,pool2,dense10';
@@ -31,6 +32,16 @@ test('train --arch: a small CNN trains, reports each layer, saves Sequential nam
     assert.equal((events(e.stdout)[0].testAccuracy * 100).toFixed(2), accuracy.toFixed(2));
     const cp = decodeCheckpoint(new Uint8Array(await readFile(ckpt)));
     assert.deepEqual(cp.spec, model.spec, 'the checkpoint holds the layer list');
+    // predict runs the CNN on a prepared image: a test digit, inverted (dark on light) as a PGM.
+    const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
+    const digit = join(dir, 'digit.pgm');
+    await writeFile(digit, encodePgm(28, 28, mnist.test.x.subarray(0, 784).map((v) => 255 - v)));
+    const p = runCli(['predict', '--model', file, '--json', digit]);
+    assert.equal(p.code, 0, p.stderr);
+    const [e0] = events(p.stdout);
+    assert.equal(e0.probabilities.length, 10);
+    assert.ok(Math.abs(e0.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4);
+    assert.equal(e0.digit, e0.probabilities.indexOf(Math.max(...e0.probabilities)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
