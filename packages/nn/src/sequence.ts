@@ -2,7 +2,10 @@
  * A layer list run layer by layer: each layer's kernel from the table,
  * forward in order and backward in reverse, over buffers allocated once per
  * run. `a[0]` is the scaled input batch and `a[i + 1]` layer i's output;
- * two delta buffers take turns carrying the gradient backwards.
+ * two delta buffers take turns carrying the gradient backwards. A kernel
+ * that can apply the ReLU after it does so (dense and conv in the fast
+ * table): the ReLU layer's own passes are then skipped, and its input
+ * buffer is left unused.
  * @module
  */
 import { gatherRows, meanSquaredError, softmaxCrossEntropy, type FloatArray } from '@dnn/tensor';
@@ -26,6 +29,8 @@ export interface LayersWorkspace {
   readonly scratch: FloatArray[][];
   /** The first layer with parameters: backward stops there. */
   readonly firstParam: number;
+  /** One pass record per layer, reused every step (no allocation per step). */
+  readonly passes: LayerPass[];
 }
 
 /** Where dropout's mask comes from, and whether it applies. */
@@ -84,6 +89,7 @@ export function createLayersWorkspace(spec: ModelSpec, maxBatch: number, Float: 
     labels: new Uint8Array(maxBatch),
     scratch: b.scratch.map((sizes) => sizes.map(make)),
     firstParam: b.firstParam,
+    passes: b.infos.map((info) => ({ info, rows: 0, params: EMPTY, grads: EMPTY, gemm: referenceKernels.gemm, training: false, seed: 0, step: 0, rowOffset: 0, scratch: [] })),
   };
 }
 
@@ -93,28 +99,38 @@ export function loadLayersBatch(ws: LayersWorkspace, x: Uint8Array | Float32Arra
   for (let r = 0; r < rows; r++) ws.labels[r] = labels[indices[start + r]];
 }
 
-function pass(ws: LayersWorkspace, i: number, rows: number, params: FloatArray, grads: FloatArray, kernels: Kernels, o: PassOptions): LayerPass {
-  return {
-    info: ws.infos[i],
-    rows,
-    params,
-    grads,
-    gemm: kernels.gemm,
-    training: o.training ?? false,
-    seed: o.seed ?? 0,
-    step: o.step ?? 0,
-    rowOffset: o.rowOffset ?? 0,
-    scratch: ws.scratch[i],
-  };
+const EMPTY = new Float32Array(0);
+
+function pass(ws: LayersWorkspace, i: number, rows: number, params: FloatArray, grads: FloatArray, kernels: Kernels, o: PassOptions, relu: boolean): LayerPass {
+  const p = ws.passes[i];
+  p.rows = rows;
+  p.params = params;
+  p.grads = grads;
+  p.gemm = kernels.gemm;
+  p.training = o.training ?? false;
+  p.seed = o.seed ?? 0;
+  p.step = o.step ?? 0;
+  p.rowOffset = o.rowOffset ?? 0;
+  p.scratch = ws.scratch[i];
+  p.relu = relu;
+  return p;
 }
 
 const tableOf = (k: Kernels): LayerTable => k.layers ?? fastLayers;
+
+/** Whether layer i's kernel applies the ReLU that follows it. */
+const fusedRelu = (ws: LayersWorkspace, table: LayerTable, i: number): boolean =>
+  table[ws.infos[i].spec.kind].fusesRelu === true && ws.infos[i + 1]?.spec.kind === 'relu';
 
 /** Runs the layers on the first `rows` inputs in `ws.a[0]`; returns the output buffer. */
 export function layersForward(ws: LayersWorkspace, params: FloatArray, rows: number, kernels: Kernels = referenceKernels, o: PassOptions = {}): FloatArray {
   const table = tableOf(kernels);
   for (let i = 0; i < ws.infos.length; i++) {
-    table[ws.infos[i].spec.kind].forward(pass(ws, i, rows, params, params, kernels, o), ws.a[i], ws.a[i + 1]);
+    const kernel = table[ws.infos[i].spec.kind];
+    if (fusedRelu(ws, table, i)) {
+      kernel.forward(pass(ws, i, rows, params, params, kernels, o, true), ws.a[i], ws.a[i + 2]);
+      i++;
+    } else kernel.forward(pass(ws, i, rows, params, params, kernels, o, false), ws.a[i], ws.a[i + 1]);
   }
   return ws.a[ws.infos.length];
 }
@@ -149,8 +165,11 @@ export function layersGradients(
   }
   const table = tableOf(kernels);
   for (let i = from; i >= ws.firstParam; i--) {
+    // A ReLU fused into the layer before it: that layer's backward applies its gate.
+    if (i > 0 && ws.infos[i].spec.kind === 'relu' && fusedRelu(ws, table, i - 1)) continue;
     const dx = i > ws.firstParam ? spare : null;
-    table[ws.infos[i].spec.kind].backward(pass(ws, i, rows, params, grads, kernels, training), ws.a[i], ws.a[i + 1], delta, dx);
+    const relu = fusedRelu(ws, table, i);
+    table[ws.infos[i].spec.kind].backward(pass(ws, i, rows, params, grads, kernels, training, relu), ws.a[i], ws.a[relu ? i + 2 : i + 1], delta, dx);
     const t = delta;
     delta = spare;
     spare = t;

@@ -3,8 +3,9 @@
  * one column matrix col [C k k, rows OH OW] (im2col), so the forward pass is
  * one product W [O, C k k] x col and both gradients are one product each.
  * The product comes out channel-major ([O, rows, OH OW]); a copy that also
- * adds the bias puts it back in NCHW. The column matrix stays from the
- * forward pass for the weight gradient.
+ * adds the bias puts it back in NCHW (and applies a following ReLU, whose
+ * gradient gate the backward pass applies in its own copy). The column
+ * matrix stays from the forward pass for the weight gradient.
  * @module
  */
 import type { FloatArray } from '@dnn/tensor';
@@ -79,6 +80,7 @@ export function col2im(g: ReturnType<typeof convGeometry>, rows: number, dcol: F
 }
 
 export const im2colConv2d: LayerKernel = {
+  fusesRelu: true,
   // col (kept for the weight gradient), the channel-major product, and dcol when the input's gradient is needed.
   scratchFloats(info, maxBatch, needsDx) {
     const g = convGeometry(info);
@@ -99,11 +101,16 @@ export const im2colConv2d: LayerKernel = {
         const bo = b[o];
         const src = o * N + r * P;
         const dst = (r * g.O + o) * P;
-        for (let i = 0; i < P; i++) y[dst + i] = t[src + i] + bo;
+        if (p.relu) {
+          for (let i = 0; i < P; i++) {
+            const v = t[src + i] + bo;
+            y[dst + i] = v > 0 ? v : v !== v ? v : 0;
+          }
+        } else for (let i = 0; i < P; i++) y[dst + i] = t[src + i] + bo;
       }
     }
   },
-  backward(p, _x, _y, dy, dx) {
+  backward(p, _x, y, dy, dx) {
     const g = convGeometry(p.info);
     const { w } = weights(p);
     const { w: dw, b: db } = weights(p, p.grads);
@@ -116,10 +123,18 @@ export const im2colConv2d: LayerKernel = {
       for (let r = 0; r < p.rows; r++) {
         const src = (r * g.O + o) * P;
         const dst = o * N + r * P;
-        for (let i = 0; i < P; i++) {
-          const v = dy[src + i];
-          t[dst + i] = v;
-          sum += v;
+        if (p.relu) {
+          for (let i = 0; i < P; i++) {
+            const v = y[src + i] > 0 ? dy[src + i] : 0;
+            t[dst + i] = v;
+            sum += v;
+          }
+        } else {
+          for (let i = 0; i < P; i++) {
+            const v = dy[src + i];
+            t[dst + i] = v;
+            sum += v;
+          }
         }
       }
       db[o] = sum;

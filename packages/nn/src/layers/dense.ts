@@ -4,7 +4,7 @@
  * is the same math on the GEMM.
  * @module
  */
-import { addBias, sumRows, type FloatArray } from '@dnn/tensor';
+import { addBias, biasRelu, sumRows, type FloatArray } from '@dnn/tensor';
 import { weights, type LayerKernel, type LayerPass } from './layer.ts';
 
 export const referenceDense: LayerKernel = {
@@ -47,16 +47,20 @@ export const referenceDense: LayerKernel = {
 };
 
 export const fastDense: LayerKernel = {
+  fusesRelu: true,
   forward(p: LayerPass, x: FloatArray, y: FloatArray) {
     const { w, b } = weights(p);
     p.gemm(false, true, p.rows, p.info.outSize, p.info.inSize, 1, x, w, 0, y);
-    addBias(p.rows, p.info.outSize, y, b);
+    if (p.relu) biasRelu(p.rows, p.info.outSize, y, b, y);
+    else addBias(p.rows, p.info.outSize, y, b);
   },
-  backward(p, x, _y, dy, dx) {
+  backward(p, x, y, dy, dx) {
     const { w } = weights(p);
     const { w: dw, b: db } = weights(p, p.grads);
     const n = p.info.inSize;
     const m = p.info.outSize;
+    // The ReLU's gate, in place: dy is this pass's to consume.
+    if (p.relu) for (let i = 0; i < p.rows * m; i++) if (!(y[i] > 0)) dy[i] = 0;
     p.gemm(true, false, m, n, p.rows, 1, dy, x, 0, dw);
     sumRows(p.rows, m, dy, db);
     if (dx) p.gemm(false, false, p.rows, n, m, 1, dy, w, 0, dx);

@@ -26,6 +26,12 @@ export interface LayerPass {
   rowOffset: number;
   /** This layer's work buffers, as `scratchFloats` sized them. */
   scratch: FloatArray[];
+  /**
+   * Set when the kernel computes the ReLU that follows it (`fusesRelu`):
+   * forward writes relu(output) to y, and backward takes dy with respect to
+   * that and y as written.
+   */
+  relu?: boolean;
 }
 
 export interface LayerKernel {
@@ -35,6 +41,8 @@ export interface LayerKernel {
    * gradient with respect to its input. `x` and `y` are the forward pass's.
    */
   backward(p: LayerPass, x: FloatArray, y: FloatArray, dy: FloatArray, dx: FloatArray | null): void;
+  /** The kernel can apply a following ReLU in its own passes (saving two passes over the output). */
+  fusesRelu?: boolean;
   /** Floats of each work buffer the kernel needs for `maxBatch` rows. */
   scratchFloats?(info: LayerInfo, maxBatch: number, needsDx: boolean): number[];
 }

@@ -143,3 +143,35 @@ test('a dense-only list gives the same gradients layer by layer as the fused MLP
   };
   assert.ok(maxRelativeError(grads(false), grads(true)) < 1e-5);
 });
+
+test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the reference gradients', async () => {
+  const { initParams } = await import('../init.ts');
+  const { fastKernels } = await import('../kernels.ts');
+  const spec = validateSpec({
+    input: { shape: [2, 13, 12], scale: 1 / 255 },
+    layers: [
+      conv(6, 5), { kind: 'relu' }, { kind: 'maxpool2d' },
+      conv(5, 3, 2, 'same'), { kind: 'relu' }, { kind: 'dropout', rate: 0.2 },
+      { kind: 'flatten' }, { kind: 'dense', out: 11 }, { kind: 'relu' }, { kind: 'dense', out: 9 }, { kind: 'relu' }, { kind: 'dense', out: 4 }, { kind: 'softmax' },
+    ],
+    loss: 'cross-entropy',
+  });
+  const params = initParams(spec, 6);
+  const rng = new Rng(8);
+  const rows = 7;
+  const x = randomArray(rng, rows * 2 * 13 * 12, 0, 255);
+  const run = (fast: boolean) => {
+    const ws = createLayersWorkspace(spec, rows);
+    for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] / 255;
+    for (let r = 0; r < rows; r++) ws.labels[r] = r % 4;
+    const grads = new Float32Array(params.length);
+    const loss = layersGradients(ws, params, grads, rows, fast ? fastKernels() : referenceKernels, rows, { seed: 3, step: 1 });
+    return { loss, grads, out: Float32Array.from(ws.a[ws.a.length - 1].subarray(0, rows * 4)) };
+  };
+  const ref = run(false);
+  const fast = run(true);
+  assert.ok(Math.abs(fast.loss - ref.loss) / ref.loss < 1e-5, `loss ${fast.loss} vs ${ref.loss}`);
+  assert.ok(maxRelativeError(fast.out, ref.out) < 1e-5);
+  const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
+  assert.ok(e < 1e-4, `gradients differ by ${e}`);
+});
