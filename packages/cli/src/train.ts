@@ -147,19 +147,21 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
   const activations: ActivationName[] = hidden.map((_, i) => actNames[actNames.length === 1 ? 0 : i]);
   let spec: ModelSpec;
   if (arch !== undefined) spec = archSpec(arch, loss);
-  else try {
-    spec = validateSpec({
-      inputSize: 784,
-      hidden,
-      activations,
-      outputSize: 10,
-      output: choiceFlag('output', s('output') ?? 'softmax', ACTIVATIONS),
-      loss,
-      inputScale: 1 / 255,
-    });
-  } catch (e) {
-    if (e instanceof SpecError) throw new UsageError(`--${e.field === 'inputScale' ? 'data' : e.field}: ${e.message}`);
-    throw e;
+  else {
+    try {
+      spec = validateSpec({
+        inputSize: 784,
+        hidden,
+        activations,
+        outputSize: 10,
+        output: choiceFlag('output', s('output') ?? 'softmax', ACTIVATIONS),
+        loss,
+        inputScale: 1 / 255,
+      });
+    } catch (e) {
+      if (e instanceof SpecError) throw new UsageError(`--${e.field === 'inputScale' ? 'data' : e.field}: ${e.message}`);
+      throw e;
+    }
   }
   const backend = backendChoice(v);
   if (backend.backend === 'webgpu' && !mlpView(spec)) throw new UsageError('--backend webgpu runs dense layers only so far; use --backend cpu or workers for this --arch');
@@ -269,6 +271,7 @@ export async function train(argv: string[]): Promise<number> {
         ...(cfg.backend === 'workers' ? { workers: cfg.workers ?? coreCount() } : {}),
         runtime: runtimeName(),
         architecture: e.architecture,
+        arch: formatArch(cfg.spec),
         parameters: e.parameters,
         trainSize: e.trainSize,
         validationSize: e.validationSize,
