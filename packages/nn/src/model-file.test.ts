@@ -58,6 +58,8 @@ test('broken files give clear errors', () => {
     [withHeader((h) => (h['2.weight'].dtype = 'F16')), /dtype "F16"/],
     [withHeader((h) => (h['2.weight'].shape = [4, 4])), /2\.weight has data_offsets .* not 64 long/],
     [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('{"kind":"dense","out":4}', '{"kind":"dense","out":3}'))), /tensor 2\.weight has shape \[4,5\], the spec needs \[3, 5\]/],
+    // A spec asking for billions of parameters fails on the shapes, before anything is allocated for it.
+    [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('{"kind":"dense","out":5}', '{"kind":"dense","out":16000000}'))), /tensor 0\.weight has shape \[5,6\], the spec needs \[16000000, 6\]/],
     [withHeader((h) => (h['2.bias'].data_offsets = h['2.weight'].data_offsets.map((o: number) => o))), /not 16 long|overlaps/],
     [withHeader((h) => (h['2.bias'].shape = [-4])), /bad shape/],
     [withHeader((h) => (h['0.bias'].data_offsets = [0, 20])), /overlaps/],

@@ -21,20 +21,24 @@ export const MODEL_FORMAT_MLP = 'dnn-mlp/1';
 /** How tensors are named: `sequential` (`{layer}.weight`) or the first format's `layers.{i}.weight` (i counts dense layers). */
 export type TensorNaming = 'sequential' | 'mlp';
 
-/** The model's parameters as named tensors (views of `params`, no copies). */
-export function modelTensors(spec: ModelSpec, params: Float32Array, naming: TensorNaming = 'sequential'): NamedTensor[] {
+/** Name, shape and place of every parameter tensor of a spec (no allocation). */
+function tensorSlots(spec: ModelSpec, naming: TensorNaming) {
   const infos = layerShapes(spec).filter((l) => l.weight && l.bias);
-  const size = infos.reduce((s, l) => s + l.params, 0);
-  if (params.length !== size) throw new RangeError(`the model has ${params.length} parameters, its spec needs ${size}`);
   return infos.flatMap((l, j) => {
     const name = naming === 'mlp' ? `layers.${j}` : String(l.index);
-    const w = l.weight!;
-    const b = l.bias!;
     return [
-      { name: `${name}.weight`, shape: w.shape, data: params.subarray(w.offset, w.offset + w.size) },
-      { name: `${name}.bias`, shape: b.shape, data: params.subarray(b.offset, b.offset + b.size) },
+      { name: `${name}.weight`, ...l.weight! },
+      { name: `${name}.bias`, ...l.bias! },
     ];
   });
+}
+
+/** The model's parameters as named tensors (views of `params`, no copies). */
+export function modelTensors(spec: ModelSpec, params: Float32Array, naming: TensorNaming = 'sequential'): NamedTensor[] {
+  const slots = tensorSlots(spec, naming);
+  const size = slots.reduce((s, t) => s + t.size, 0);
+  if (params.length !== size) throw new RangeError(`the model has ${params.length} parameters, its spec needs ${size}`);
+  return slots.map((t) => ({ name: t.name, shape: t.shape, data: params.subarray(t.offset, t.offset + t.size) }));
 }
 
 /** Encodes a model (and optional metadata) as safetensors bytes. */
@@ -83,16 +87,17 @@ export function specFromMetadata(metadata: ModelMetadata, override: SpecOverride
 
 /** Copies the named tensors into a flat parameter vector for `spec`, checking names and shapes. */
 export function paramsFromTensors(spec: ModelSpec, tensors: Map<string, NamedTensor>, prefix = '', naming: TensorNaming = 'sequential'): Float32Array {
-  const wanted = modelTensors(spec, new Float32Array(layerShapes(spec).reduce((s, l) => s + l.params, 0)), naming);
-  const params = new Float32Array(wanted.reduce((s, t) => s + t.data.length, 0));
-  for (const want of wanted) {
+  const slots = tensorSlots(spec, naming);
+  // Names and shapes first: nothing is allocated from the spec's numbers before the file is known to hold them.
+  for (const want of slots) {
     const t = tensors.get(prefix + want.name);
     if (!t) throw new ModelFileError(`tensor ${prefix + want.name} is missing`);
     if (t.shape.length !== want.shape.length || t.shape.some((d, i) => d !== want.shape[i])) {
       throw new ModelFileError(`tensor ${prefix + want.name} has shape ${JSON.stringify(t.shape)}, the spec needs [${want.shape.join(', ')}]`);
     }
-    params.set(t.data, want.data.byteOffset / 4);
   }
+  const params = new Float32Array(slots.reduce((s, t) => s + t.size, 0));
+  for (const want of slots) params.set(tensors.get(prefix + want.name)!.data, want.offset);
   return params;
 }
 
