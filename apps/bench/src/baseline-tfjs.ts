@@ -68,29 +68,3 @@ export async function tfjsStepMs(t: Tf, steps: number): Promise<number> {
   return ms;
 }
 
-/** Milliseconds per Adam step of the default CNN (NHWC, TensorFlow.js's layout), over `steps` steps after a warm-up. */
-export async function tfjsCnnStepMs(t: Tf, steps: number): Promise<number> {
-  const he = (shape: number[], fanIn: number) => t.variable(t.randomNormal(shape, 0, Math.sqrt(2 / fanIn)));
-  const vars: Tf[] = [he([5, 5, 1, 16], 25), t.variable(t.zeros([16])), he([5, 5, 16, 32], 400), t.variable(t.zeros([32])), he([512, 128], 512), t.variable(t.zeros([128])), he([128, 10], 128), t.variable(t.zeros([10]))];
-  const opt = t.train.adam(1e-3);
-  const x = t.randomUniform([BATCH, 28, 28, 1]);
-  const y = t.cast(t.oneHot(t.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10), 'float32');
-  const step = () =>
-    opt.minimize(() => {
-      let h = t.maxPool(t.relu(t.add(t.conv2d(x, vars[0], 1, 'valid'), vars[1])), 2, 2, 'valid');
-      h = t.maxPool(t.relu(t.add(t.conv2d(h, vars[2], 1, 'valid'), vars[3])), 2, 2, 'valid');
-      h = t.relu(t.add(t.matMul(t.reshape(h, [BATCH, 512]), vars[4]), vars[5]));
-      return t.losses.softmaxCrossEntropy(y, t.add(t.matMul(h, vars[6]), vars[7]));
-    }, true);
-  for (let i = 0; i < 3; i++) step().dispose();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) {
-    const loss = step();
-    if (i === steps - 1) await loss.data();
-    loss.dispose();
-  }
-  const ms = (performance.now() - start) / steps;
-  t.dispose([...vars, x, y]);
-  opt.dispose();
-  return ms;
-}
