@@ -16,6 +16,7 @@ const cases: [string, number[], LayerSpec[], LossName][] = [
   ['conv same stride 2, conv valid stride 2, elu', [3, 8, 7], [conv(4, 3, 2, 'same'), { kind: 'elu' }, conv(2, 2, 2), { kind: 'sigmoid' }, { kind: 'flatten' }, { kind: 'dense', out: 3 }, { kind: 'sigmoid' }], 'mse'],
   ['conv same stride 1 (5x5), softplus, pool, conv, relu', [1, 9, 9], [conv(3, 5, 1, 'same'), { kind: 'softplus' }, { kind: 'maxpool2d' }, conv(5, 3), { kind: 'leaky-relu' }, { kind: 'flatten' }, { kind: 'dense', out: 3 }, { kind: 'softmax' }], 'cross-entropy'],
   ['dense, dropout, lecun-tanh, linear', [5], [{ kind: 'dense', out: 7 }, { kind: 'dropout', rate: 0.4 }, { kind: 'lecun-tanh' }, { kind: 'dense', out: 4 }, { kind: 'linear' }, { kind: 'dense', out: 3 }, { kind: 'tanh' }], 'mse'],
+  ['maxpool straight after the input, softmax under mse', [3, 6, 5], [{ kind: 'maxpool2d' }, conv(2, 2), { kind: 'flatten' }, { kind: 'dense', out: 3 }, { kind: 'softmax' }], 'mse'],
   ['conv, dropout on images, relu, dense straight to softmax', [2, 5, 5], [conv(3, 2), { kind: 'dropout', rate: 0.25 }, { kind: 'relu' }, { kind: 'flatten' }, { kind: 'dense', out: 3 }, { kind: 'softmax' }], 'cross-entropy'],
 ];
 
