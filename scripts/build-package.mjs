@@ -24,7 +24,8 @@ await build({
   // Libraries leave every dependency as an import; the CLI bundles our own
   // packages and keeps only the ones it names external.
   ...(pkg.dnnBuild?.external ? { external: pkg.dnnBuild.external } : { packages: 'external' }),
-  sourcemap: true,
+  // No source maps: a published map would point at sources the package does not ship.
+  sourcemap: false,
   // Several entries of one library share their modules (one DataError class, not two).
   splitting: Boolean(pkg.dnnBuild?.splitting),
   banner: pkg.dnnBuild?.banner ? { js: pkg.dnnBuild.banner } : undefined,
