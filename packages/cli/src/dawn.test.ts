@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDawnFilter, loadsDawn, webgpuMissingHint } from './dawn.ts';
-import { runCli } from './test-helpers.ts';
+import { spawn } from 'node:child_process';
+import { CLI, runCli } from './test-helpers.ts';
 
 // Dawn's output as `dnn-cli info` printed it on a machine without Vulkan, between dnn's lines.
 const DAWN_AND_DNN = [
@@ -46,4 +47,26 @@ test("dnn-cli info prints none of Dawn's warnings on stderr (they are shown with
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /webgpu/);
   assert.doesNotMatch(r.stderr, /^Warning: |\.cpp:\d+\)/m, r.stderr);
+});
+
+test('--backend webgpu through the filter: a SIGINT sent to dnn-cli alone reaches the training, which exits 130', { timeout: 180_000 }, async (t) => {
+  const g = globalThis as { Deno?: unknown };
+  if (g.Deno) return t.skip('Deno has WebGPU built in: no Dawn, no filtering child');
+  if (!/^ {2}webgpu +yes/m.test(runCli(['info']).stdout)) return t.skip('no WebGPU adapter here');
+  const p = spawn(process.execPath, [CLI, 'train', '--backend', 'webgpu', '--hidden', '16', '--epochs', '20', '--limit', '1000', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  let sent = false;
+  p.stderr.on('data', (d) => (stderr += d));
+  p.stdout.on('data', (d) => {
+    stdout += d;
+    if (!sent && /"event":"epoch"/.test(stdout)) {
+      sent = true;
+      process.kill(p.pid!, 'SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => p.on('exit', resolve));
+  assert.ok(sent, `the run ended before SIGINT was sent: ${stderr}`);
+  assert.equal(code, 130, stderr);
+  assert.doesNotMatch(stderr, /^Warning: /m);
 });

@@ -70,8 +70,9 @@ export function shouldFilterDawn(argv: string[], env: Record<string, string | un
 
 /**
  * Runs the same script with the same arguments in a child whose stderr is
- * filtered; resolves to the child's exit code. Ctrl-C reaches the child from
- * the terminal, so this process only waits for it.
+ * filtered; resolves to the child's exit code. A Ctrl-C on a terminal reaches
+ * the child itself (one process group), so this process passes SIGINT on
+ * only when no terminal is attached (a signal sent to it alone).
  */
 export function runFilteringDawn(script: string, argv: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -83,7 +84,8 @@ export function runFilteringDawn(script: string, argv: string[]): Promise<number
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (c: string) => filter.push(c));
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
-    process.on('SIGINT', () => {}); // the child gets the terminal's Ctrl-C itself
+    const onTerminal = Boolean(process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY);
+    process.on('SIGINT', onTerminal ? () => {} : forward('SIGINT'));
     process.on('SIGTERM', forward('SIGTERM'));
     child.on('error', (e) => {
       process.stderr.write(`dnn-cli: error: could not start ${process.execPath}: ${e.message}\n`);
