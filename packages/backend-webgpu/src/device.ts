@@ -70,8 +70,9 @@ export async function findDevice(options: FindOptions = {}): Promise<GpuContext>
     const name = 'webgpu';
     dawn = (await import(name)) as unknown as typeof dawn;
   } catch (e) {
+    // Only the package itself missing; a broken install (say, no Dawn binary for this platform) keeps its own message.
     const err = e as { code?: string; message?: string };
-    if (err.code === 'ERR_MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(err.message ?? '')) throw new WebGpuPackageMissingError();
+    if (/cannot find (package|module) ['"]webgpu['"]/i.test(err.message ?? '')) throw new WebGpuPackageMissingError();
     throw new Error(`WebGPU needs the npm package "webgpu" in Node and Bun, which failed to load (${err.message})`);
   }
   Object.assign(globalThis, dawn.globals);
