@@ -15,7 +15,7 @@
 // Also holds each package's packed size and metadata. Prints TAP-style
 // closing lines (# pass N / # fail N) for test-all.mjs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
@@ -262,5 +262,8 @@ else {
   }
 }
 
+// The projects hold a few hundred MB (Dawn, MNIST twice): kept only to look into a failure.
+if (fail === 0) rmSync(work, { recursive: true, force: true });
+else console.log(`# the projects are kept in ${work}`);
 console.log(`# pass ${pass}\n# fail ${fail}`);
 process.exit(fail === 0 ? 0 : 1);
