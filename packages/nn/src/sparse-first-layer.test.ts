@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, maxRelativeError, type GemmFn } from '@dnn/tensor';
-import { computeGradients, createWorkspace, fastKernels, loadBatch, referenceKernels, type Kernels } from './network.ts';
-import { withSparseFirstLayer } from './sparse-first-layer.ts';
+import { computeGradients, createWorkspace, loadBatch, type WorkspaceOptions } from './network.ts';
+import { fastKernels, referenceKernels, type Kernels } from './kernels.ts';
+import { sparseFirstLayerBytes, sparseInputBuffer, withSparseFirstLayer } from './sparse-first-layer.ts';
 import { initParams } from './init.ts';
-import { defaultSpec } from './spec.ts';
+import { defaultCnnSpec, defaultSpec, inputSize, validateSpec, type ModelSpec } from './spec.ts';
 import { cpuBackend } from './cpu-backend.ts';
 import { fit } from './fit.ts';
 import type { Dataset } from './dataset.ts';
@@ -31,48 +32,78 @@ function counting(k: Kernels): Kernels & { calls: number } {
 const spec = defaultSpec({ hidden: [37, 20] });
 const rows = 50;
 
-for (const density of [0.01, 0.19, 1]) {
-  test(`one training step with the sparse first layer equals the dense one to float32 rounding (${density * 100}% non-zero)`, () => {
-    const data = sparseImages(rows * 3, spec.inputSize, density, 7);
-    const fast = counting(fastKernels());
-    const alloc = fast.alloc ?? ((n: number) => new Float32Array(n));
-    const ws = createWorkspace(spec, rows, alloc);
-    const sparse = withSparseFirstLayer(fast, ws.a[0] as Float32Array);
-    const params = alloc(initParams(spec, 3).length);
-    params.set(initParams(spec, 3));
-    const order = Uint32Array.from({ length: data.count }, (_, i) => i);
-    for (let b = 0; b < data.count; b += rows) {
-      loadBatch(ws, data.x, data.labels, order, b, rows);
-      const gDense = alloc(params.length);
-      const gSparse = alloc(params.length);
-      const denseLoss = computeGradients(ws, params, gDense, rows, fast);
-      fast.calls = 0;
-      const sparseLoss = computeGradients(ws, params, gSparse, rows, sparse);
-      assert.ok(Math.abs(sparseLoss - denseLoss) <= 1e-6 * Math.abs(denseLoss), `loss ${sparseLoss} vs ${denseLoss}`);
-      const scale = gDense.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
-      assert.ok(maxRelativeError(gSparse, gDense, scale) < 1e-6, `gradients: ${maxRelativeError(gSparse, gDense, scale)}`);
-      // Eight GEMMs a step (three forward, three dW, two dX: the first layer has none): the first layer's two
-      // leave the dense GEMM only when the batch is sparse enough.
-      assert.equal(fast.calls, density < 0.2 ? 6 : 8, `dense GEMM calls at ${density * 100}%`);
-    }
-  });
+/** A list the fused MLP step does not take: flatten and dropout before the first dense layer. */
+const listSpec: ModelSpec = validateSpec({
+  input: { shape: [1, 28, 28], scale: 1 / 255 },
+  layers: [{ kind: 'flatten' }, { kind: 'dropout', rate: 0.25 }, { kind: 'dense', out: 37 }, { kind: 'relu' }, { kind: 'dense', out: 10 }, { kind: 'softmax' }],
+  loss: 'cross-entropy',
+});
+
+// Each case: the spec, how the workspace runs it, and the GEMMs of a dense step (forward, dW, dX but the first layer's).
+const cases: [string, ModelSpec, WorkspaceOptions, number][] = [
+  ['the fused MLP step', spec, {}, 8],
+  ['the layer list, first layer dense on the raw input', spec, { fused: false }, 8],
+  ['the layer list, dense after flatten and dropout', listSpec, {}, 5],
+];
+
+for (const [name, s, options, gemms] of cases) {
+  for (const density of [0.01, 0.19, 1]) {
+    test(`${name}: one training step with the sparse first layer equals the dense one to float32 rounding (${density * 100}% non-zero)`, () => {
+      const data = sparseImages(rows * 3, inputSize(s), density, 7);
+      const fast = counting(fastKernels());
+      const alloc = fast.alloc ?? ((n: number) => new Float32Array(n));
+      const ws = createWorkspace(s, rows, alloc, options);
+      assert.equal(ws.path, options.fused === false || s === listSpec ? 'layers' : 'mlp');
+      const input = sparseInputBuffer(ws);
+      assert.ok(input && input !== ws.a[ws.a.length - 1], 'a buffer the first dense layer reads');
+      const sparse = withSparseFirstLayer(fast, input);
+      const params = alloc(initParams(s, 3).length);
+      params.set(initParams(s, 3));
+      const order = Uint32Array.from({ length: data.count }, (_, i) => i);
+      for (let b = 0; b < data.count; b += rows) {
+        loadBatch(ws, data.x, data.labels, order, b, rows);
+        const gDense = alloc(params.length);
+        const gSparse = alloc(params.length);
+        const pass = { seed: 5, step: b / rows + 1 };
+        const denseLoss = computeGradients(ws, params, gDense, rows, fast, rows, pass);
+        fast.calls = 0;
+        const sparseLoss = computeGradients(ws, params, gSparse, rows, sparse, rows, pass);
+        assert.ok(Math.abs(sparseLoss - denseLoss) <= 1e-6 * Math.abs(denseLoss), `loss ${sparseLoss} vs ${denseLoss}`);
+        const scale = gDense.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
+        assert.ok(maxRelativeError(gSparse, gDense, scale) < 1e-6, `gradients: ${maxRelativeError(gSparse, gDense, scale)}`);
+        // The first layer's two products leave the dense GEMM only when the batch is sparse enough.
+        assert.equal(fast.calls, density < 0.2 ? gemms - 2 : gemms, `dense GEMM calls at ${density * 100}%`);
+      }
+    });
+  }
 }
 
-test('the reference kernels stay as they are (they are the oracle)', () => {
+test('a list that starts with a convolution has no sparse first layer; the reference kernels stay as they are (the oracle)', () => {
+  const cnn = createWorkspace(defaultCnnSpec(), 4);
+  assert.equal(sparseInputBuffer(cnn), null);
+  assert.equal(sparseFirstLayerBytes(defaultCnnSpec(), 4), 0);
+  const fast = fastKernels();
+  assert.equal(withSparseFirstLayer(fast, null), fast);
   const ws = createWorkspace(spec, 4);
-  assert.equal(withSparseFirstLayer(referenceKernels, ws.a[0] as Float32Array), referenceKernels);
+  assert.equal(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws)), referenceKernels);
+  // The arena the sparse kernels need grows with the first dense layer and the rows.
+  assert.ok(sparseFirstLayerBytes(spec, 50) > 4 * 37 * 784);
+  assert.ok(sparseFirstLayerBytes(spec, 100) > sparseFirstLayerBytes(spec, 50));
+  assert.equal(sparseFirstLayerBytes(listSpec, 50), sparseFirstLayerBytes(spec, 50));
 });
 
-test('training through the cpu backend: sparse and dense first layers end with the same loss and accuracy', async () => {
-  const data = sparseImages(600, spec.inputSize, 0.19, 9);
-  const run = (sparseInput: boolean) =>
-    fit(spec, data, { epochs: 2, batchSize: 50, validation: 100, seed: 4, optimizer: { name: 'adam' }, schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 }, backend: cpuBackend({ sparseInput }) });
-  const [dense, sparse] = [await run(false), await run(true)];
-  for (let e = 0; e < 2; e++) {
-    const [d, s] = [dense.history[e], sparse.history[e]];
-    // Two epochs of Adam amplify float32 rounding a little; the runs must still agree closely.
-    assert.ok(Math.abs(s.trainLoss - d.trainLoss) <= 1e-4 * d.trainLoss, `epoch ${e + 1} loss ${s.trainLoss} vs ${d.trainLoss}`);
-    assert.ok(Math.abs(s.validationLoss - d.validationLoss) <= 1e-4 * d.validationLoss, `epoch ${e + 1} validation loss`);
-  }
-  assert.ok(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy) <= 0.01);
-});
+for (const [name, s] of [['the MLP', spec], ['a layer list', listSpec]] as const) {
+  test(`training ${name} through the cpu backend: sparse and dense first layers end with the same loss and accuracy`, async () => {
+    const data = sparseImages(600, inputSize(s), 0.19, 9);
+    const run = (sparseInput: boolean) =>
+      fit(s, data, { epochs: 2, batchSize: 50, validation: 100, seed: 4, optimizer: { name: 'adam' }, schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 }, backend: cpuBackend({ sparseInput }) });
+    const [dense, sparse] = [await run(false), await run(true)];
+    for (let e = 0; e < 2; e++) {
+      const [d, sp] = [dense.history[e], sparse.history[e]];
+      // Two epochs of Adam amplify float32 rounding a little; the runs must still agree closely.
+      assert.ok(Math.abs(sp.trainLoss - d.trainLoss) <= 1e-4 * d.trainLoss, `epoch ${e + 1} loss ${sp.trainLoss} vs ${d.trainLoss}`);
+      assert.ok(Math.abs(sp.validationLoss - d.validationLoss) <= 1e-4 * d.validationLoss, `epoch ${e + 1} validation loss`);
+    }
+    assert.ok(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy) <= 0.01);
+  });
+}

@@ -1,31 +1,49 @@
 /**
- * Issue #13: the first layer's two products skip the input's exact zeros
- * (81% of MNIST's pixels), through @dnn/tensor's sparse-input kernels.
+ * Issue #13: the first dense layer's two products skip the input's exact
+ * zeros (81% of MNIST's pixels), through @dnn/tensor's sparse-input kernels.
  *
- * This is the ONE hook into training: cpu-backend.ts wraps its kernels with
- * `withSparseFirstLayer` when it makes a trainer; network.ts is untouched.
- * The wrapper recognises the first layer's GEMMs by their operand, the
- * workspace's input buffer: `X W^T` (forward) and `dZ^T X` (its weight
- * gradient). Per call it indexes the batch's non-zero pixels and, when the
- * batch is sparse enough for the kernels to win (`breakEven`), computes
- * the same product sparsely; everything else goes to the dense GEMM. The
- * results equal the dense ones to float32 rounding (tested in
- * sparse-first-layer.test.ts). Another backend (workers) can apply the same
- * wrapper where it makes its kernels; in WebAssembly the kernels allocate
- * their index and W^T in the arena, so a worker's region must then grow by
- * @dnn/tensor's `sparseInputArenaBytes(rows, inputs, outputs)`.
+ * This is the ONE hook into training: a backend wraps its kernels with
+ * `withSparseFirstLayer(kernels, sparseInputBuffer(ws))` when it makes a
+ * trainer; the passes (mlp-step.ts, sequence.ts) are untouched. The buffer is
+ * the one the first layer with parameters reads, when that layer is dense:
+ * the input itself for the fused MLP step and for a list that starts with a
+ * dense layer, or the output of the parameter-free layers before it
+ * (flatten, dropout, pooling). A list that starts with a convolution has
+ * none. The wrapper recognises the first layer's GEMMs by that operand:
+ * `X W^T` (forward) and `dZ^T X` (its weight gradient). Per call it indexes
+ * the batch's non-zero pixels and, when the batch is sparse enough for the
+ * kernels to win (`breakEven`), computes the same product sparsely;
+ * everything else goes to the dense GEMM. The results equal the dense ones
+ * to float32 rounding (tested in sparse-first-layer.test.ts). In
+ * WebAssembly the kernels allocate their index and W^T in the arena, so a
+ * worker's region grows by `sparseFirstLayerBytes(spec, rows)`.
  * @module
  */
-import { createSparseInput, SharedKernels, type GemmFn, type SparseInput } from '@dnn/tensor';
-import type { Kernels } from './network.ts';
+import { createSparseInput, SharedKernels, sparseInputArenaBytes, type GemmFn, type SparseInput } from '@dnn/tensor';
+import type { Kernels } from './kernels.ts';
+import type { Workspace } from './network.ts';
+import { layerShapes, type ModelSpec } from './spec.ts';
+
+/** The buffer the first dense layer reads, where the first layer with parameters is dense; else null. */
+export function sparseInputBuffer(ws: Workspace): Float32Array | null {
+  const buffer = ws.path === 'mlp' ? ws.a[0] : ws.infos[ws.firstParam]?.spec.kind === 'dense' ? ws.a[ws.firstParam] : null;
+  return buffer instanceof Float32Array ? buffer : null;
+}
+
+/** Bytes the WebAssembly sparse kernels allocate in an arena for `spec` at up to `maxBatch` rows (0 where there is no first dense layer). */
+export function sparseFirstLayerBytes(spec: ModelSpec, maxBatch: number): number {
+  const first = layerShapes(spec).find((l) => l.params > 0);
+  return first?.spec.kind === 'dense' ? sparseInputArenaBytes(maxBatch, first.inSize, first.outSize) : 0;
+}
 
 /**
- * `kernels` with the first layer's products made sparse-aware, for the
- * input buffer `input` (the workspace's `a[0]`). Kernels other than the fast
- * ones (the reference loops, custom kernels) are returned as they are.
+ * `kernels` with the first dense layer's products made sparse-aware, for the
+ * buffer `input` it reads (`sparseInputBuffer(ws)`). Kernels other than the
+ * fast ones (the reference loops, custom kernels), and a null input, give
+ * `kernels` back as they are.
  */
-export function withSparseFirstLayer(kernels: Kernels, input: Float32Array): Kernels {
-  const sparse = sparseInputFor(kernels, input);
+export function withSparseFirstLayer(kernels: Kernels, input: Float32Array | null): Kernels {
+  const sparse = input && sparseInputFor(kernels, input);
   if (!sparse) return kernels;
   const dense = kernels.gemm;
   const gemm: GemmFn = (transA, transB, m, n, k, alpha, a, b, beta, c) => {
