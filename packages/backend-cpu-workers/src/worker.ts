@@ -6,7 +6,18 @@
  * optimizer update of that slice; a barrier. The math is @dnn/nn's.
  * @module
  */
-import { computeGradients, createOptimizer, createWorkspace, kernelsOver, loadBatch, type Kernels, type Optimizer, type OptimizerState } from '@dnn/nn';
+import {
+  computeGradients,
+  createOptimizer,
+  createWorkspace,
+  kernelsOver,
+  loadBatch,
+  sparseInputBuffer,
+  withSparseFirstLayer,
+  type Kernels,
+  type Optimizer,
+  type OptimizerState,
+} from '@dnn/nn';
 import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -21,7 +32,7 @@ let views: SharedViews;
 let optimizer: Optimizer;
 let state: OptimizerState;
 let ws: ReturnType<typeof createWorkspace>;
-let kernels: Kernels & { path: string };
+let kernels: Kernels;
 
 port.onMessage((data) => {
   const msg = data as ToWorker;
@@ -32,12 +43,14 @@ port.onMessage((data) => {
       const region = layout.regions[msg.index];
       // The same memory as every other thread; allocations only in this worker's region.
       const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end);
-      kernels = kernelsOver(shared, msg.simd);
+      const fast = kernelsOver(shared, msg.simd);
       views = viewShared(shared, layout);
-      optimizer = createOptimizer(msg.optimizer, kernels);
+      optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };
-      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), kernels.alloc);
-      send({ type: 'ready', index: msg.index, kernels: kernels.path });
+      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), fast.alloc);
+      // #13: the first dense layer skips its input's zeros, as on the cpu backend (its arena is in the region).
+      kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
+      send({ type: 'ready', index: msg.index, kernels: fast.path });
     } else {
       trainChunk(msg);
       send({ type: 'done', index: init.index });

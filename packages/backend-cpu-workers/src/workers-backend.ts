@@ -16,6 +16,9 @@ import {
   loadBatch,
   outputWidth,
   simdSetting,
+  sparseFirstLayerBytes,
+  sparseInputBuffer,
+  withSparseFirstLayer,
   workspaceFloats,
   type Backend,
   type Dataset,
@@ -87,7 +90,8 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
     workers: n,
-    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)),
+    // Each worker's workspace, GEMM scratch, and the sparse first layer's index and W^T.
+    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / n)),
     x: data.x,
     labels: data.labels,
     rows: data.count,
@@ -142,8 +146,10 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   }
 
   let steps = 0;
-  const kernels = kernelsOver(shared);
-  const ws = createWorkspace(spec, 256, kernels.alloc);
+  const fast = kernelsOver(shared);
+  const ws = createWorkspace(spec, 256, fast.alloc);
+  // Evaluation skips the input's zeros as training does (and as the cpu backend's does).
+  const kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
   const identity = new Uint32Array(256);
   const width = outputWidth(ws);
 

@@ -69,6 +69,7 @@ export {
   type TrainResult,
 } from './backend.ts';
 export { cpuBackend, checkState } from './cpu-backend.ts';
+export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {
   type FitOptions,
