@@ -7,7 +7,7 @@
  * when asked.
  * @module
  */
-import { createOptimizer, paramLayout, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { createOptimizer, paramLayout, rateOf, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import * as W from './wgsl.ts';
 
@@ -209,7 +209,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
       for (let b = start; b < start + count; b += batchSize) {
         const rows = Math.min(batchSize, start + count - b);
         steps++;
-        writeStep(b, steps, lr);
+        writeStep(b, steps, rateOf(lr, (b - start) / batchSize));
         run(stepSchedule(rows));
       }
       const lossSum = (await readBack(total, 4))[0];

@@ -17,10 +17,10 @@ import { plotCommand } from './plot-command.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  train: { run: train, help: 'train a network on MNIST and report test accuracy' },
-  eval: { run: evalCommand, help: "a saved model's test accuracy, per digit, and confusion matrix" },
-  predict: { run: predictCommand, help: 'the digit in PNG or PGM pictures' },
-  data: { run: dataCommand, help: 'where MNIST comes from; verify or download it' },
+  train: { run: train, help: 'train a network on MNIST (or any MNIST-format set) and report test accuracy' },
+  eval: { run: evalCommand, help: "a saved model's test accuracy, per class, and confusion matrix" },
+  predict: { run: predictCommand, help: 'the class (digit) of PNG or PGM pictures' },
+  data: { run: dataCommand, help: 'where MNIST comes from; verify or download it; other data sets' },
   info: { run: infoCommand, help: 'version, runtime, cores, backends' },
   plot: { run: plotCommand, help: 'the training profile (SVG) from a train --json log' },
 };

@@ -3,7 +3,7 @@
  * faster ones passed in). Every other backend is checked against it.
  * @module
  */
-import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
+import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
 import type { TrainerState } from './checkpoint.ts';
 import { computeGradients, createWorkspace, fastKernels, fastKernelsPath, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
@@ -51,7 +51,7 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
         loadBatch(ws, data.x, data.labels, order, b, rows);
         lossSum += computeGradients(ws, params, grads, rows, kernels);
         steps++;
-        optimizer.update(params, grads, state, lr, steps);
+        optimizer.update(params, grads, state, rateOf(lr, (b - start) / batchSize), steps);
       }
       return { lossSum, rows: count, steps };
     },

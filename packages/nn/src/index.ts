@@ -37,7 +37,7 @@ export {
   computeGradients,
 } from './network.ts';
 export { OPTIMIZERS, type AdamKernel, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
-export { SCHEDULES, type ScheduleName, type ScheduleConfig, learningRateAt } from './schedules.ts';
+export { SCHEDULES, type ScheduleName, type ScheduleConfig, type SchedulePosition, learningRateAt, changesPerStep, checkSchedule } from './schedules.ts';
 export { type Dataset, sliceDataset, checkDataset } from './dataset.ts';
 export {
   BACKEND_INTERFACE_VERSION,
@@ -45,6 +45,8 @@ export {
   type Trainer,
   type TrainerOptions,
   type TrainResult,
+  type LearningRates,
+  rateOf,
 } from './backend.ts';
 export { cpuBackend, checkState } from './cpu-backend.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
@@ -56,11 +58,15 @@ export {
   type EpochEvent,
   type FitResult,
   DivergedError,
+  type ResolvedFitOptions,
   checkFitOptions,
+  fitDefaults,
   fit,
 } from './fit.ts';
+export { DEFAULTS, defaultValidation } from './defaults.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 export { MODEL_FORMAT, encodeModel, decodeModel, modelTensors, specFromMetadata, paramsFromTensors } from './model-file.ts';
+export { CLASSES_KEY, numberedClasses, classNamesProblem, classesMetadata, classesFromMetadata } from './classes.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
 export { CHECKPOINT_FORMAT, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';
