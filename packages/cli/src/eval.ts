@@ -36,7 +36,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const activations = v.activations === undefined ? undefined : listFlag('activations', v.activations as string, (a) => choiceFlag('activations', a, hiddenActivations()));
   const backend = await backendFromFlags(v);
   const started = performance.now();
-  const { model, metadata } = await readModelFile(v.model as string, activations);
+  const { model, metadata, inferred } = await readModelFile(v.model as string, activations);
+  if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
   if (model.spec.inputSize !== mnist.test.features) {
     throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs, the images have ${mnist.test.features} pixels`);

@@ -32,7 +32,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (v.help) return void console.log(HELP), 0;
   if (!v.model) throw new UsageError('--model FILE is required');
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
-  const { model, metadata } = await readModelFile(v.model as string);
+  const { model, metadata, inferred } = await readModelFile(v.model as string);
+  if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const named = classesFromMetadata(metadata, model.spec.outputSize);
   const names = named ?? numberedClasses(model.spec.outputSize);
   if (model.spec.inputSize !== 784) throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs; predict prepares 28x28 images`);

@@ -9,7 +9,7 @@
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { decodeModel, encodeModel } from './model-file.ts';
+import { decodeModel, encodeModel, type DecodedModel } from './model-file.ts';
 import type { Model } from './model.ts';
 import { ModelFileError, type ModelMetadata } from './safetensors.ts';
 import type { ActivationName } from './spec.ts';
@@ -65,7 +65,7 @@ async function readChecked<T>(path: string, decode: (bytes: Uint8Array) => T): P
 }
 
 /** Reads a model file; `activations` overrides the stored hidden activations where shapes fit. */
-export function loadModel(path: string, options: { activations?: ActivationName[] } = {}): Promise<{ model: Model; metadata: ModelMetadata }> {
+export function loadModel(path: string, options: { activations?: ActivationName[] } = {}): Promise<DecodedModel> {
   return readChecked(path, (b) => decodeModel(b, options));
 }
 

@@ -2,9 +2,12 @@
  * Model files: safetensors with PyTorch's nn.Linear names and layouts
  * (`layers.{i}.weight` [out, in], `layers.{i}.bias` [out]), so
  * `safetensors.torch.load_file` reads them as they are. The spec and how the
- * model was trained go in the metadata.
+ * model was trained go in the metadata. A file without dnn's metadata (a
+ * PyTorch `state_dict`) is read when its names and shapes make the layers
+ * unambiguous (see infer-layers.ts).
  * @module
  */
+import { inferModel } from './infer-layers.ts';
 import { paramLayout } from './layout.ts';
 import type { Model } from './model.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type ModelMetadata, type NamedTensor } from './safetensors.ts';
@@ -61,12 +64,25 @@ export function paramsFromTensors(spec: ModelSpec, tensors: Map<string, NamedTen
   return params;
 }
 
-/** Reads a model from safetensors bytes, checking everything. */
-export function decodeModel(
-  bytes: Uint8Array,
-  options: { activations?: ActivationName[]; output?: ActivationName } = {},
-): { model: Model; metadata: ModelMetadata } {
+/** A model read from a file, with the file's metadata. */
+export interface DecodedModel {
+  model: Model;
+  metadata: ModelMetadata;
+  /** Set when the file had no dnn metadata: what was inferred from its names and shapes, in words. */
+  inferred?: string;
+}
+
+/**
+ * Reads a model from safetensors bytes, checking everything. A file without
+ * dnn metadata (a PyTorch `state_dict`) is read when its tensors are an
+ * unambiguous MLP; `inferred` then says what was assumed.
+ */
+export function decodeModel(bytes: Uint8Array, options: { activations?: ActivationName[]; output?: ActivationName } = {}): DecodedModel {
   const { tensors, metadata } = decodeSafetensors(bytes);
+  if (metadata['dnn.format'] === undefined) {
+    const { spec, params, description } = inferModel(tensors, options);
+    return { model: { spec, params }, metadata, inferred: description };
+  }
   if (metadata['dnn.format'] !== MODEL_FORMAT) {
     throw new ModelFileError(`unsupported model format ${JSON.stringify(metadata['dnn.format'] ?? null)} (expected ${MODEL_FORMAT})`);
   }

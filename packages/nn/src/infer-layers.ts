@@ -1,0 +1,105 @@
+/**
+ * A model from tensor names and shapes alone, for safetensors files without
+ * dnn's metadata (a PyTorch `state_dict` saved with `save_file`). Only the
+ * unambiguous case is inferred: Linear layers numbered in order, as a
+ * `torch.nn.Sequential` names them (`0.weight`, `2.weight`, ...: the
+ * activations between them hold no parameters), dnn's own `layers.{i}.weight`,
+ * or any one prefix before the number (`fc1.weight`, `net.0.weight`), each
+ * weight [out, in] feeding the next. The layers between are taken to be ReLU
+ * and the output softmax, as in the usual classifier; the CLI says so.
+ *
+ * Other layer kinds (the CNN layer list) extend `LINEAR` with their own
+ * name and shape patterns here.
+ * @module
+ */
+import { paramLayout } from './layout.ts';
+import { ModelFileError, type NamedTensor } from './safetensors.ts';
+import { SpecError, validateSpec, type ActivationName, type ModelSpec } from './spec.ts';
+
+export interface InferredModel {
+  spec: ModelSpec;
+  params: Float32Array;
+  /** What was inferred, in words, for the user. */
+  description: string;
+}
+
+/** `<prefix><n>.weight` / `<prefix><n>.bias`. */
+const LINEAR = /^(.*?)(\d+)\.(weight|bias)$/;
+
+const shapeText = (t: NamedTensor) => `${t.name} [${t.shape.join(', ')}]`;
+
+/** The tensors, listed briefly for an error message. */
+function found(tensors: NamedTensor[]): string {
+  const shown = tensors.slice(0, 6).map(shapeText).join(', ');
+  return tensors.length > 6 ? `${shown} and ${tensors.length - 6} more` : shown || 'no tensors';
+}
+
+/** Infers an MLP from the tensors' names and shapes, or throws one line saying what was found. */
+export function inferModel(tensors: Map<string, NamedTensor>, override: { activations?: ActivationName[]; output?: ActivationName } = {}): InferredModel {
+  const all = [...tensors.values()];
+  const fail = (why: string): never => {
+    throw new ModelFileError(
+      `no dnn metadata, and the tensors fit no layer list (${why}); found ${found(all)}; ` +
+        'expected Linear layers numbered in order (a Sequential: 0.weight [out, in], 0.bias [out], 2.weight, ...; or layers.{i}.weight)',
+    );
+  };
+  if (all.length === 0) fail('the file holds no tensors');
+  const layers = new Map<number, { weight?: NamedTensor; bias?: NamedTensor }>();
+  let prefix: string | null = null;
+  for (const t of all) {
+    const m = LINEAR.exec(t.name);
+    if (!m) return fail(`${t.name} is not a layer's weight or bias`);
+    if (prefix !== null && m[1] !== prefix) fail(`the names have different prefixes, "${prefix}" and "${m[1]}"`);
+    prefix = m[1];
+    const slot = layers.get(Number(m[2])) ?? {};
+    slot[m[3] as 'weight' | 'bias'] = t;
+    layers.set(Number(m[2]), slot);
+  }
+  const order = [...layers.keys()].sort((a, b) => a - b);
+  const sizes: number[] = [];
+  for (const i of order) {
+    const { weight, bias } = layers.get(i)!;
+    if (!weight) return fail(`${prefix}${i}.bias has no weight`);
+    if (weight.shape.length !== 2) fail(`${shapeText(weight)} is not a matrix`);
+    const [out, inp] = weight.shape;
+    if (sizes.length === 0) sizes.push(inp);
+    else if (inp !== sizes[sizes.length - 1]) fail(`${shapeText(weight)} takes ${inp} inputs, the layer before gives ${sizes[sizes.length - 1]}`);
+    if (bias && (bias.shape.length !== 1 || bias.shape[0] !== out)) fail(`${shapeText(bias)} does not fit ${shapeText(weight)}`);
+    sizes.push(out);
+  }
+  const hidden = sizes.slice(1, -1);
+  const output = override.output ?? 'softmax';
+  let spec: ModelSpec;
+  try {
+    spec = validateSpec({
+      inputSize: sizes[0],
+      hidden,
+      activations: override.activations ?? hidden.map(() => 'relu'),
+      outputSize: sizes[sizes.length - 1],
+      output,
+      loss: output === 'softmax' ? 'cross-entropy' : 'mse',
+      inputScale: 1 / 255,
+    });
+  } catch (e) {
+    if (e instanceof SpecError) return fail(e.message);
+    throw e;
+  }
+  const { layers: slots, size } = paramLayout(spec);
+  const params = new Float32Array(size);
+  const noBias: string[] = [];
+  order.forEach((i, k) => {
+    const { weight, bias } = layers.get(i)!;
+    params.set(weight!.data, slots[k].weight);
+    // nn.Linear(bias=False) has none: a zero bias computes the same.
+    if (bias) params.set(bias.data, slots[k].bias);
+    else noBias.push(weight!.name);
+  });
+  const converted = [...new Set(all.flatMap((t) => (t.fileDtype ? [t.fileDtype] : [])))];
+  const names = order.map((i) => `${prefix}${i}.weight`);
+  const description =
+    `no dnn metadata; inferred an MLP ${sizes.join('-')} from ${names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names.at(-1)}` : names.join(', ')}: ` +
+    `${spec.activations.length ? `${[...new Set(spec.activations)].join('/')} between layers, ` : ''}${spec.output} at the end, inputs scaled by 1/255` +
+    (noBias.length ? `; no bias in ${noBias.join(', ')} (zeros)` : '') +
+    (converted.length ? `; converted ${converted.join(', ')} to float32` : '');
+  return { spec, params, description };
+}
