@@ -1,0 +1,47 @@
+/** `dnn-cli export`: a model file as ONNX, for ONNX Runtime, PyTorch tools and the rest. */
+import { encodeOnnx, layerSizes, ONNX_OPSET } from '@dnn/nn';
+import { flagHelp, parseFlags, type Flags } from './args.ts';
+import { UsageError } from './errors.ts';
+import { readModelFile, writeFileAtomic } from './model-file.ts';
+import { VERSION } from './version.ts';
+
+const FLAGS: Flags = {
+  model: { type: 'string', value: 'FILE', help: 'the model file (safetensors: dnn, or a PyTorch state_dict of Linear layers)' },
+  onnx: { type: 'string', value: 'FILE', help: 'write the ONNX model to FILE, atomically' },
+  json: { type: 'boolean', help: 'print one JSON line' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+
+const HELP = `Usage: dnn-cli export --model FILE --onnx FILE
+
+Writes a model as a standard ONNX graph (opset ${ONNX_OPSET}: Gemm per layer, then
+its activation; Softmax at the end). The graph's input is named "input",
+float32 [N, 784]: N images of 28x28 raw pixel values 0-255, row by row, as
+dnn-cli predict prepares them (the graph scales them by 1/255 itself). Its
+output is "probabilities", float32 [N, classes]. Class names and training
+settings go into the model's metadata_props.
+
+Flags:
+${flagHelp(FLAGS)}
+
+Examples:
+  dnn-cli export --model model.safetensors --onnx model.onnx
+  python3 -c "import onnxruntime as ort, numpy as np; s = ort.InferenceSession('model.onnx'); print(s.run(None, {'input': np.zeros((1, 784), np.float32)})[0])"`;
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseFlags(argv, FLAGS);
+  if (v.help) return void console.log(HELP), 0;
+  if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  if (!v.model) throw new UsageError('--model FILE is required');
+  if (!v.onnx) throw new UsageError('--onnx FILE is required (where to write the ONNX model)');
+  const { model, metadata, inferred } = await readModelFile(v.model as string);
+  if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
+  // dnn's own keys are written fresh; the rest (class names, training) is carried over.
+  const carried = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== 'dnn.format' && k !== 'dnn.spec'));
+  const bytes = encodeOnnx(model, { metadata: carried, producerVersion: VERSION });
+  await writeFileAtomic(v.onnx as string, bytes);
+  const sizes = layerSizes(model.spec);
+  if (v.json) console.log(JSON.stringify({ event: 'export', model: v.model, onnx: v.onnx, bytes: bytes.length, opset: ONNX_OPSET, input: [null, sizes[0]], output: [null, sizes.at(-1)] }));
+  else console.log(`wrote ${v.onnx} (${bytes.length.toLocaleString('en-US')} bytes, ONNX opset ${ONNX_OPSET}): input "input" [N, ${sizes[0]}] raw pixels 0-255, output "${model.spec.output === 'softmax' ? 'probabilities' : 'output'}" [N, ${sizes.at(-1)}]`);
+  return 0;
+}
