@@ -4,7 +4,7 @@
  * then renamed, so a crash leaves the previous file whole. Every error names
  * the file. The byte-level functions in @dnn/nn work everywhere; these add
  * the file system.
- * @module
+ * @module @dnn/nn/files
  */
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

@@ -3,7 +3,7 @@
  * activations, losses, initialisation, optimizers, schedules, the training
  * loop and metrics, and the Backend interface that backends implement; the
  * single-thread CPU backend is the reference implementation.
- * @module
+ * @module @dnn/nn
  */
 export {
   ACTIVATIONS,
