@@ -235,8 +235,10 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (!f) return;
   try {
-    model = decodeModel(new Uint8Array(await f.arrayBuffer())).model;
-    $('status').textContent = `loaded ${f.name}: ${[784, ...model.spec.hidden, 10].join('-')}`;
+    // A PyTorch state_dict without dnn metadata loads too; `inferred` says what was assumed.
+    const decoded = decodeModel(new Uint8Array(await f.arrayBuffer()));
+    model = decoded.model;
+    $('status').textContent = `loaded ${f.name}: ${[784, ...model.spec.hidden, 10].join('-')}${decoded.inferred ? ` (${decoded.inferred})` : ''}`;
     $<HTMLButtonElement>('save').disabled = false;
     updatePrediction();
   } catch (err) {
