@@ -89,6 +89,14 @@ test('--classes overrides classes.txt; labels outside the named classes are refu
   assert.match(runCli([...run, '--classes', 'a,a']).stderr, /--classes the class name "a" appears twice/);
 });
 
+test('dnn-cli data --help says where to get Fashion-MNIST and KMNIST, and how to name their classes', () => {
+  const r = runCli(['data', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Fashion-MNIST[^]*github\.com\/zalandoresearch\/fashion-mnist/);
+  assert.match(r.stdout, /KMNIST[^]*github\.com\/rois-codh\/kmnist/);
+  assert.match(r.stdout, /classes\.txt/);
+});
+
 test.after?.(async () => {
   await rm(dir, { recursive: true, force: true });
 });
