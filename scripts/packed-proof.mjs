@@ -69,7 +69,7 @@ for (const [name, cmd, args] of [
   ['bunx dnn-cli train (npm-installed Bun)', bin('bun'), ['x', 'dnn-cli', ...quick]],
   ['deno run -A npm:dnn-cli train', bin('deno'), ['run', '-A', 'npm:dnn-cli', ...quick]],
   ['npx dnn-cli train --backend workers', 'npx', ['--no-install', 'dnn-cli', ...quick, '--backend', 'workers', '--workers', '2']],
-  ['npx dnn-cli train --backend webgpu (small network)', 'npx', ['--no-install', 'dnn-cli', ...quick, '--hidden', '32', '--backend', 'webgpu']],
+  ['npx dnn-cli train --backend webgpu (small network)', 'npx', ['--no-install', 'dnn-cli', ...quick, '--hidden', '32', '--lr', '0.003', '--backend', 'webgpu']],
 ]) {
   const r = sh(cmd, args, app);
   const done = doneEvent(r.stdout);
