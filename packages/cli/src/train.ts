@@ -89,7 +89,7 @@ Examples:
   dnn-cli train --save model.safetensors --plot profile.svg
   dnn-cli train --epochs 30 --patience 3         # early stopping
   dnn-cli train --epochs 2 --warmup 100 --schedule cosine
-  dnn-cli train --data ./fashion --classes T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Boot
+  dnn-cli train --data ./shapes --classes circle,square,triangle   # or a classes.txt beside the data
   dnn-cli train --checkpoint run.ckpt            # then, after a crash or Ctrl-C:
   dnn-cli train --resume run.ckpt --save model.safetensors  # the run's own flags may stay`;
 
