@@ -1,7 +1,7 @@
 // The page's script: a model file and a picture in, the class and the
 // probabilities out. The picture is prepared the way MNIST was made (as
 // dnn-cli predict does), then the model runs on the CPU in the page.
-import { classesFromMetadata, decodeModel, numberedClasses, predict } from '@dnn/nn';
+import { classesFromMetadata, decodeModel, formatArch, numberedClasses, outputSize, predict } from '@dnn/nn';
 import { grayFromRgba, mnistFromImage } from '@dnn/data-mnist/core';
 
 const $ = (id) => document.getElementById(id);
@@ -21,7 +21,7 @@ async function mnistPixels(file) {
 function show() {
   if (!loaded || !input) return;
   const { model, metadata } = loaded;
-  const names = classesFromMetadata(metadata, model.spec.outputSize) ?? numberedClasses(model.spec.outputSize);
+  const names = classesFromMetadata(metadata, outputSize(model.spec)) ?? numberedClasses(outputSize(model.spec));
   const probs = [...predict(model, input, 1)];
   const best = probs.indexOf(Math.max(...probs));
   $('prediction').textContent = names[best];
@@ -39,7 +39,7 @@ $('model').addEventListener('change', async (e) => {
   try {
     loaded = decodeModel(new Uint8Array(await file.arrayBuffer()));
     // A PyTorch file has no dnn metadata: say what was inferred.
-    $('status').textContent = `${file.name}: ${loaded.inferred ?? `${[loaded.model.spec.inputSize, ...loaded.model.spec.hidden, loaded.model.spec.outputSize].join('-')}`}`;
+    $('status').textContent = `${file.name}: ${loaded.inferred ?? formatArch(loaded.model.spec)}`;
     show();
   } catch (error) {
     fail(file, error);

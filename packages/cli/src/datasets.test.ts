@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '@dnn/tensor';
-import { decodeModel } from '@dnn/nn';
+import { decodeModel, outputSize } from '@dnn/nn';
 import { encodeIdx, encodePgm } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
 
@@ -51,7 +51,7 @@ test('an MNIST-format data set with classes.txt: trains, names its classes in th
   assert.equal(done.confusionMatrix.length, 3, 'three outputs, not ten');
   assert.ok(done.testAccuracy > 0.75, `well above chance (1/3): test accuracy ${done.testAccuracy}`);
   const { model: m, metadata } = decodeModel(new Uint8Array(await readFile(model)));
-  assert.equal(m.spec.outputSize, 3);
+  assert.equal(outputSize(m.spec), 3);
   assert.deepEqual(JSON.parse(metadata['dnn.classes']), NAMES);
 
   const text = runCli(run);

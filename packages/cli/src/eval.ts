@@ -1,5 +1,5 @@
 /** `dnn-cli eval`: a saved model's accuracy on the MNIST test set. */
-import { checkDataset, classesFromMetadata, evaluate, hiddenActivations } from '@dnn/nn';
+import { checkDataset, classesFromMetadata, evaluate, hiddenActivations, inputSize, outputSize } from '@dnn/nn';
 import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.ts';
 import { backendFlags, backendFromFlags } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
@@ -39,15 +39,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { model, metadata, inferred } = await readModelFile(v.model as string, activations);
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
-  if (model.spec.inputSize !== mnist.test.features) {
-    throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs, the images have ${mnist.test.features} pixels`);
+  if (inputSize(model.spec) !== mnist.test.features) {
+    throw new UsageError(`--model ${v.model} takes ${inputSize(model.spec)} inputs, the images have ${mnist.test.features} pixels`);
   }
-  const classes = classesFromMetadata(metadata, model.spec.outputSize);
-  const test = { ...mnist.test, classes: model.spec.outputSize };
+  const classes = classesFromMetadata(metadata, outputSize(model.spec));
+  const test = { ...mnist.test, classes: outputSize(model.spec) };
   try {
     checkDataset(test, 'the test labels');
   } catch (e) {
-    throw new UsageError(`--model ${v.model} has ${model.spec.outputSize} outputs, but ${(e as Error).message}`);
+    throw new UsageError(`--model ${v.model} has ${outputSize(model.spec)} outputs, but ${(e as Error).message}`);
   }
   const m = await evaluate(model, test, { backend });
   const seconds = (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
 /** `dnn-cli export`: a model file as ONNX, for ONNX Runtime, PyTorch tools and the rest. */
-import { encodeOnnx, layerSizes, ONNX_OPSET } from '@dnn/nn';
+import { encodeOnnx, layerShapes, ONNX_OPSET } from '@dnn/nn';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readModelFile, writeFileAtomic } from './model-file.ts';
@@ -40,8 +40,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const carried = Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== 'dnn.format' && k !== 'dnn.spec'));
   const bytes = encodeOnnx(model, { metadata: carried, producerVersion: VERSION });
   await writeFileAtomic(v.onnx as string, bytes);
-  const sizes = layerSizes(model.spec);
-  if (v.json) console.log(JSON.stringify({ event: 'export', model: v.model, onnx: v.onnx, bytes: bytes.length, opset: ONNX_OPSET, input: [null, sizes[0]], output: [null, sizes.at(-1)] }));
-  else console.log(`wrote ${v.onnx} (${bytes.length.toLocaleString('en-US')} bytes, ONNX opset ${ONNX_OPSET}): input "input" [N, ${sizes[0]}] raw pixels 0-255, output "${model.spec.output === 'softmax' ? 'probabilities' : 'output'}" [N, ${sizes.at(-1)}]`);
+  const last = layerShapes(model.spec).at(-1)!;
+  const input = model.spec.input.shape;
+  const output = last.spec.kind === 'softmax' ? 'probabilities' : 'output';
+  if (v.json) console.log(JSON.stringify({ event: 'export', model: v.model, onnx: v.onnx, bytes: bytes.length, opset: ONNX_OPSET, input: [null, ...input], output: [null, ...last.outShape] }));
+  else console.log(`wrote ${v.onnx} (${bytes.length.toLocaleString('en-US')} bytes, ONNX opset ${ONNX_OPSET}): input "input" [N, ${input.join(', ')}] raw pixels 0-255, output "${output}" [N, ${last.outShape.join(', ')}]`);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** `dnn-cli predict`: the class (digit) of each picture, with every class's probability. */
 import { mnistFromImage, EmptyImageError } from '@dnn/data-mnist';
-import { classesFromMetadata, numberedClasses, predict } from '@dnn/nn';
+import { classesFromMetadata, inputSize, numberedClasses, outputSize, predict } from '@dnn/nn';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
@@ -34,9 +34,9 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
   const { model, metadata, inferred } = await readModelFile(v.model as string);
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
-  const named = classesFromMetadata(metadata, model.spec.outputSize);
-  const names = named ?? numberedClasses(model.spec.outputSize);
-  if (model.spec.inputSize !== 784) throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs; predict prepares 28x28 images`);
+  const named = classesFromMetadata(metadata, outputSize(model.spec));
+  const names = named ?? numberedClasses(outputSize(model.spec));
+  if (inputSize(model.spec) !== 784) throw new UsageError(`--model ${v.model} takes ${inputSize(model.spec)} inputs; predict prepares 28x28 images`);
   for (const file of images) {
     let input: Uint8Array;
     try {

@@ -5,10 +5,11 @@
  * `--resume` added is what people type) and refused, each named, when they
  * would change the run.
  */
-import type { ModelSpec, OptimizerName, ScheduleName } from '@dnn/nn';
+import { formatArch, mlpView, type ModelSpec, type OptimizerName, type ScheduleName } from '@dnn/nn';
 
 /** Run flags: every one of them is stored in a checkpoint. */
 export const RUN_FLAGS = [
+  'arch',
   'hidden',
   'activations',
   'output',
@@ -71,11 +72,15 @@ const show = (v: unknown): string => (Array.isArray(v) ? v.join(',') : v === und
 /** One line per given flag whose value differs from the checkpoint's, e.g. `--epochs 5 (the checkpoint's run has 3)`. */
 export function resumeConflicts(run: GivenRun, saved: RunSettings, spec: ModelSpec): string[] {
   const acts = run.given.activations?.split(',').map((a) => a.trim());
+  // The MLP flags compare with the checkpoint's MLP view; a checkpoint of another layer list has none.
+  const mine = mlpView(run.spec);
+  const theirs = mlpView(spec);
   const pairs: Record<RunFlag, [unknown, unknown]> = {
-    hidden: [run.spec.hidden, spec.hidden],
+    arch: [formatArch(run.spec), formatArch(spec)],
+    hidden: [mine?.hidden, theirs?.hidden],
     // One activation for all layers matches a checkpoint whose layers all have it.
-    activations: [acts?.length === 1 ? spec.activations.map(() => acts[0]) : run.spec.activations, spec.activations],
-    output: [run.spec.output, spec.output],
+    activations: [acts?.length === 1 ? theirs?.activations.map(() => acts[0]) : mine?.activations, theirs?.activations],
+    output: [mine?.output, theirs?.output],
     loss: [run.spec.loss, spec.loss],
     optimizer: [run.optimizer, saved.optimizer],
     lr: [run.lr, saved.lr],

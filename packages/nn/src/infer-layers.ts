@@ -8,13 +8,13 @@
  * weight [out, in] feeding the next. The layers between are taken to be ReLU
  * and the output softmax, as in the usual classifier; the CLI says so.
  *
- * Other layer kinds (the CNN layer list) extend `LINEAR` with their own
- * name and shape patterns here.
+ * Other layer kinds (conv, pool) cannot be told from names and shapes alone
+ * (a pool or a stride leaves no trace); such files load with a layer list
+ * given by the caller (`--arch`).
  * @module
  */
-import { paramLayout } from './layout.ts';
 import { ModelFileError, type NamedTensor } from './safetensors.ts';
-import { SpecError, validateSpec, type ActivationName, type ModelSpec } from './spec.ts';
+import { SpecError, layerShapes, validateSpec, type ActivationName, type LayerSpec, type ModelSpec } from './spec.ts';
 
 export interface InferredModel {
   spec: ModelSpec;
@@ -68,37 +68,34 @@ export function inferModel(tensors: Map<string, NamedTensor>, override: { activa
     sizes.push(out);
   }
   const hidden = sizes.slice(1, -1);
+  const acts = override.activations ?? hidden.map((): ActivationName => 'relu');
   const output = override.output ?? 'softmax';
+  if (acts.length !== hidden.length) fail(`activations must name one activation per hidden layer (${hidden.length}), got ${JSON.stringify(acts)}`);
+  const list: LayerSpec[] = [];
+  hidden.forEach((n, i) => list.push({ kind: 'dense', out: n }, { kind: acts[i] }));
+  list.push({ kind: 'dense', out: sizes[sizes.length - 1] }, { kind: output });
   let spec: ModelSpec;
   try {
-    spec = validateSpec({
-      inputSize: sizes[0],
-      hidden,
-      activations: override.activations ?? hidden.map(() => 'relu'),
-      outputSize: sizes[sizes.length - 1],
-      output,
-      loss: output === 'softmax' ? 'cross-entropy' : 'mse',
-      inputScale: 1 / 255,
-    });
+    spec = validateSpec({ input: { shape: [sizes[0]], scale: 1 / 255 }, layers: list, loss: output === 'softmax' ? 'cross-entropy' : 'mse' });
   } catch (e) {
     if (e instanceof SpecError) return fail(e.message);
     throw e;
   }
-  const { layers: slots, size } = paramLayout(spec);
-  const params = new Float32Array(size);
+  const dense = layerShapes(spec).filter((l) => l.weight && l.bias);
+  const params = new Float32Array(dense.reduce((n, l) => n + l.params, 0));
   const noBias: string[] = [];
   order.forEach((i, k) => {
     const { weight, bias } = layers.get(i)!;
-    params.set(weight!.data, slots[k].weight);
+    params.set(weight!.data, dense[k].weight!.offset);
     // nn.Linear(bias=False) has none: a zero bias computes the same.
-    if (bias) params.set(bias.data, slots[k].bias);
+    if (bias) params.set(bias.data, dense[k].bias!.offset);
     else noBias.push(weight!.name);
   });
   const converted = [...new Set(all.flatMap((t) => (t.fileDtype ? [t.fileDtype] : [])))];
   const names = order.map((i) => `${prefix}${i}.weight`);
   const description =
     `no dnn metadata; inferred an MLP ${sizes.join('-')} from ${names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names.at(-1)}` : names.join(', ')}: ` +
-    `${spec.activations.length ? `${[...new Set(spec.activations)].join('/')} between layers, ` : ''}${spec.output} at the end, inputs scaled by 1/255` +
+    `${acts.length ? `${[...new Set(acts)].join('/')} between layers, ` : ''}${output} at the end, inputs scaled by 1/255` +
     (noBias.length ? `; no bias in ${noBias.join(', ')} (zeros)` : '') +
     (converted.length ? `; converted ${converted.join(', ')} to float32` : '');
   return { spec, params, description };

@@ -1,31 +1,29 @@
 /**
  * ONNX export: a model as a standard ONNX graph (opset 13), written with
- * our own protobuf writer. The graph takes `input`, float32 [N, 784] (any
- * batch size N; the spec's inputSize in general) holding raw pixel values
- * 0-255 as dnn's `predict` takes them, scales them by the spec's inputScale,
- * and gives `probabilities` [N, classes] for a softmax model (`output`
- * otherwise). Each dense layer is a Gemm (weights [out, in], transB = 1)
- * followed by its activation's nodes.
- *
- * Layers are emitted per kind (`emitDense` today); a layer list adds
- * Conv, MaxPool and Flatten emitters beside it, and the input shape
- * [N, 1, 28, 28] for networks that start with a convolution.
+ * our own protobuf writer. The graph takes `input`, float32 holding raw
+ * pixel values 0-255 as dnn's `predict` takes them: [N, C, H, W] ([N, 1, 28,
+ * 28] for MNIST) when the spec's input is an image, [N, features] ([N, 784])
+ * when it is flat; any batch size N. It scales them by the spec's input
+ * scale and gives `probabilities` [N, classes] for a softmax model
+ * (`output` otherwise). Each layer kind has its emitter: dense is a Gemm
+ * (weights [out, in], transB = 1), conv2d a Conv, maxpool2d a 2x2 MaxPool,
+ * flatten a Flatten (NCHW order, as dnn's), activations their nodes; dropout
+ * does nothing at inference and is omitted.
  * @module
  */
 import { ELU_ALPHA, LEAKY_RELU_SLOPE, LECUN_A, LECUN_B } from '@dnn/tensor';
-import { paramLayout } from './layout.ts';
 import type { Model } from './model.ts';
 import { ProtoWriter } from './protobuf.ts';
-import { validateSpec, type ActivationName } from './spec.ts';
+import { layerShapes, validateSpec, type ActivationName, type LayerInfo } from './spec.ts';
 
 /** The ONNX operator set the graph uses. */
 export const ONNX_OPSET = 13;
 /** IR version 7 is the one that goes with opset 13. */
 const IR_VERSION = 7;
 const FLOAT = 1;
-const ATTR = { FLOAT: 1, INT: 2 } as const;
+const ATTR = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 
-type Attribute = { name: string; float: number } | { name: string; int: number };
+type Attribute = { name: string; float: number } | { name: string; int: number } | { name: string; ints: number[] };
 
 /** The graph being built: nodes, initializers, and fresh value names. */
 class Graph {
@@ -59,7 +57,11 @@ class Graph {
       w.message(5, (m) => {
         m.bytes(1, a.name);
         if ('float' in a) m.float(2, a.float).int(20, ATTR.FLOAT);
-        else m.int(3, a.int).int(20, ATTR.INT);
+        else if ('int' in a) m.int(3, a.int).int(20, ATTR.INT);
+        else {
+          for (const v of a.ints) m.int(8, v);
+          m.int(20, ATTR.INTS);
+        }
       });
     }
     this.nodes.push(w.finish());
@@ -93,25 +95,52 @@ function emitActivation(g: Graph, x: string, name: ActivationName, output?: stri
   }
 }
 
-/** A dense layer: Gemm with the [out, in] weight transposed, then the activation. */
-function emitDense(g: Graph, x: string, i: number, weight: Float32Array, bias: Float32Array, inputs: number, outputs: number, activation: ActivationName, output?: string): string {
-  const w = g.constant(`layers.${i}.weight`, [outputs, inputs], weight);
-  const b = g.constant(`layers.${i}.bias`, [outputs], bias);
-  return emitActivation(g, g.node('Gemm', [x, w, b], [{ name: 'transB', int: 1 }]), activation, output);
+/** One layer's nodes after `x`; returns the name of its result. */
+function emitLayer(g: Graph, x: string, l: LayerInfo, params: Float32Array): string {
+  const constant = (what: 'weight' | 'bias') => {
+    const slot = l[what]!;
+    return g.constant(`${l.index}.${what}`, slot.shape, params.subarray(slot.offset, slot.offset + slot.size));
+  };
+  const spec = l.spec;
+  switch (spec.kind) {
+    case 'dense':
+      return g.node('Gemm', [x, constant('weight'), constant('bias')], [{ name: 'transB', int: 1 }]);
+    case 'conv2d': {
+      const pad = spec.padding === 'same' ? (spec.kernel - 1) / 2 : 0;
+      return g.node('Conv', [x, constant('weight'), constant('bias')], [
+        { name: 'kernel_shape', ints: [spec.kernel, spec.kernel] },
+        { name: 'strides', ints: [spec.stride, spec.stride] },
+        { name: 'pads', ints: [pad, pad, pad, pad] },
+      ]);
+    }
+    case 'maxpool2d':
+      return g.node('MaxPool', [x], [
+        { name: 'kernel_shape', ints: [2, 2] },
+        { name: 'strides', ints: [2, 2] },
+      ]);
+    case 'flatten':
+      return g.node('Flatten', [x], [{ name: 'axis', int: 1 }]);
+    case 'dropout':
+      return x; // inference keeps every value unscaled (dropout is inverted)
+    default:
+      return emitActivation(g, x, spec.kind);
+  }
 }
 
-/** A value's type: float32 tensor [N, size]. */
-function valueInfo(name: string, size: number): Uint8Array {
+/** A value's type: float32 tensor [N, ...shape]. */
+function valueInfo(name: string, shape: number[]): Uint8Array {
   return new ProtoWriter()
     .bytes(1, name)
     .message(2, (type) =>
       type.message(1, (tensor) =>
-        tensor.int(1, FLOAT).message(2, (shape) => shape.message(1, (d) => d.bytes(2, 'N')).message(1, (d) => d.int(1, size))),
+        tensor.int(1, FLOAT).message(2, (dims) => {
+          dims.message(1, (d) => d.bytes(2, 'N'));
+          for (const n of shape) dims.message(1, (d) => d.int(1, n));
+        }),
       ),
     )
     .finish();
 }
-
 /**
  * Encodes a model as ONNX bytes (a ModelProto). `metadata` goes into the
  * model's metadata_props (class names, how it was trained).
@@ -121,23 +150,20 @@ function valueInfo(name: string, size: number): Uint8Array {
  */
 export function encodeOnnx(model: Model, options: { metadata?: Record<string, string>; producerVersion?: string } = {}): Uint8Array {
   const spec = validateSpec(model.spec);
-  const { layers, size } = paramLayout(spec);
+  const infos = layerShapes(spec);
+  const size = infos.reduce((n, l) => n + l.params, 0);
   if (model.params.length !== size) throw new RangeError(`the model has ${model.params.length} parameters, its spec needs ${size}`);
   const g = new Graph();
-  const outputName = spec.output === 'softmax' ? 'probabilities' : 'output';
-  let x = g.node('Mul', ['input', g.scalar('input_scale', spec.inputScale)], [], 'scaled_input');
-  const acts = [...spec.activations, spec.output];
-  layers.forEach((l, i) => {
-    const last = i === layers.length - 1;
-    const weight = model.params.subarray(l.weight, l.bias);
-    const bias = model.params.subarray(l.bias, l.bias + l.outputs);
-    x = emitDense(g, x, i, weight, bias, l.inputs, l.outputs, acts[i], last ? outputName : undefined);
-  });
+  const last = infos[infos.length - 1];
+  const outputName = last.spec.kind === 'softmax' ? 'probabilities' : 'output';
+  let x = g.node('Mul', ['input', g.scalar('input_scale', spec.input.scale)], [], 'scaled_input');
+  for (const l of infos) x = emitLayer(g, x, l, model.params);
+  g.node('Identity', [x], [], outputName);
   const graph = new ProtoWriter();
   for (const n of g.nodes) graph.bytes(1, n);
   graph.bytes(2, 'dnn');
   for (const t of g.initializers) graph.bytes(5, t);
-  graph.bytes(11, valueInfo('input', spec.inputSize)).bytes(12, valueInfo(outputName, spec.outputSize));
+  graph.bytes(11, valueInfo('input', spec.input.shape)).bytes(12, valueInfo(outputName, last.outShape));
   const m = new ProtoWriter()
     .int(1, IR_VERSION)
     .bytes(2, 'dnn')
