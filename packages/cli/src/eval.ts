@@ -4,11 +4,12 @@ import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.t
 import { backendFlags, backendFromFlags } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { UsageError } from './errors.ts';
-import { readModelFile } from './model-file.ts';
+import { ARCH_FLAG, readModelFile } from './model-file.ts';
 import { metricsReport, architectureReport } from './report.ts';
 
 const FLAGS: Flags = {
   model: { type: 'string', value: 'FILE', help: 'the model file (safetensors) to evaluate' },
+  ...ARCH_FLAG,
   data: { type: 'string', value: 'DIR', help: 'folder with the MNIST-format files (default: as for train)' },
   activations: { type: 'string', value: 'A,A', help: 'override the hidden activations stored in the model (shapes must still fit)' },
   ...backendFlags,
@@ -36,7 +37,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const activations = v.activations === undefined ? undefined : listFlag('activations', v.activations as string, (a) => choiceFlag('activations', a, hiddenActivations()));
   const backend = await backendFromFlags(v);
   const started = performance.now();
-  const { model, metadata, inferred } = await readModelFile(v.model as string, activations);
+  const { model, metadata, inferred } = await readModelFile(v.model as string, { activations, arch: v.arch as string | undefined });
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
   if (inputSize(model.spec) !== mnist.test.features) {

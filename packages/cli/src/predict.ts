@@ -4,10 +4,11 @@ import { classesFromMetadata, inputSize, numberedClasses, outputSize, predict } 
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
-import { readModelFile } from './model-file.ts';
+import { ARCH_FLAG, readModelFile } from './model-file.ts';
 
 const FLAGS: Flags = {
   model: { type: 'string', value: 'FILE', help: 'the model file (safetensors)' },
+  ...ARCH_FLAG,
   json: { type: 'boolean', help: 'print one JSON line per image' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -32,7 +33,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (v.help) return void console.log(HELP), 0;
   if (!v.model) throw new UsageError('--model FILE is required');
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
-  const { model, metadata, inferred } = await readModelFile(v.model as string);
+  const { model, metadata, inferred } = await readModelFile(v.model as string, { arch: v.arch as string | undefined });
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const named = classesFromMetadata(metadata, outputSize(model.spec));
   const names = named ?? numberedClasses(outputSize(model.spec));

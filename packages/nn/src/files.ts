@@ -9,10 +9,9 @@
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { decodeModel, encodeModel, type DecodedModel } from './model-file.ts';
+import { decodeModel, encodeModel, type DecodedModel, type DecodeOptions } from './model-file.ts';
 import type { Model } from './model.ts';
 import { ModelFileError, type ModelMetadata } from './safetensors.ts';
-import type { ActivationName } from './spec.ts';
 
 /** A file that cannot be read or decoded; the message starts with its path. */
 export class FileProblem extends Error {
@@ -64,8 +63,12 @@ async function readChecked<T>(path: string, decode: (bytes: Uint8Array) => T): P
   }
 }
 
-/** Reads a model file; `activations` overrides the stored hidden activations where shapes fit. */
-export function loadModel(path: string, options: { activations?: ActivationName[] } = {}): Promise<DecodedModel> {
+/**
+ * Reads a model file; `activations` overrides the stored hidden activations
+ * where shapes fit; `arch` gives the layers of a PyTorch file without dnn
+ * metadata (see `decodeModel`).
+ */
+export function loadModel(path: string, options: DecodeOptions = {}): Promise<DecodedModel> {
   return readChecked(path, (b) => decodeModel(b, options));
 }
 

@@ -87,11 +87,12 @@ export {
 } from './fit.ts';
 export { DEFAULTS, defaultValidation } from './defaults.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
-export { type InferredModel, inferModel } from './infer-layers.ts';
+export { type InferredModel, inferModel, modelFromLayers } from './infer-layers.ts';
 export { type Dtype, halfToFloat } from './dtypes.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 export {
   type DecodedModel,
+  type DecodeOptions,
   MODEL_FORMAT,
   MODEL_FORMAT_MLP,
   type TensorNaming,

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeModel } from './model-file.ts';
 import { createModel, predict } from './model.ts';
-import { modelTensors } from './model-file.ts';
-import { defaultSpec } from './spec.ts';
+import { encodeModel, modelTensors } from './model-file.ts';
+import { parseArch } from './arch-syntax.ts';
+import { defaultSpec, validateSpec } from './spec.ts';
 import { halfToFloat } from './dtypes.ts';
 import { ModelFileError } from './safetensors.ts';
 
@@ -107,4 +108,26 @@ test('a file that fits no layer list gets one line saying what was found', () =>
   }
   const many = Array.from({ length: 9 }, (_, i) => w(`${i}.running_var`, [2]));
   assert.throws(() => decodeModel(torchFile(many)), /and 3 more/);
+});
+
+test('a layer list from the caller (arch) reads any numbered layers in order, shapes checked', () => {
+  // PyTorch's Sequential(Linear, ReLU, Linear, ReLU, Linear) numbers 0, 2, 4; dnn's list on images adds a flatten first.
+  const { model: back, inferred } = decodeModel(torchFile(sequential()), { arch: validateSpec({ input: { shape: [6], scale: 1 / 255 }, layers: spec.layers, loss: 'cross-entropy' }) });
+  assert.deepEqual(back.params, model.params);
+  assert.equal(inferred, 'no dnn metadata; read 0.weight, 2.weight, 4.weight into the given layer list dense5,relu,dense4,relu,dense3,softmax');
+  const cnn = createModel(parseArch('conv3x3,relu,pool2,dense4'), 3);
+  const entries = modelTensors(cnn.spec, cnn.params).map((t) => ({ name: `net.${t.name}`, shape: t.shape, values: t.data }));
+  assert.deepEqual(decodeModel(torchFile(entries), { arch: 'conv3x3,relu,pool2,dense4' }).model.params, cnn.params);
+  const cases: [string, RegExp][] = [
+    ['conv3x3,relu,pool2,dense5', /net\.4\.weight \[4, 507\] is not the \[5, 507\] weight of layer 4 \(dense\)/],
+    ['conv3x5,relu,pool2,dense4', /net\.0\.weight \[3, 1, 3, 3\] is not the \[3, 1, 5, 5\] weight of layer 0 \(conv2d\)/],
+    ['conv3x3,relu,dense8,relu,dense4', /the file has 2 layers with weights, the list 3/],
+  ];
+  for (const [arch, re] of cases) {
+    assert.throws(() => decodeModel(torchFile(entries), { arch }), (e: unknown) => e instanceof ModelFileError && re.test(e.message) && e.message.includes(`do not fit the layer list`), arch);
+  }
+  // A dnn file has its own list: the same one is accepted, another is refused.
+  const own = encodeModel(cnn);
+  assert.deepEqual(decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4' }).model.params, cnn.params);
+  assert.throws(() => decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4,relu,dense4' }), /holds its own layer list conv3x3,relu,pool2,flatten,dense4,softmax/);
 });

@@ -6,15 +6,16 @@ import * as ort from 'onnxruntime-web';
 import { Rng } from '@dnn/tensor';
 import { encodeOnnx } from './onnx.ts';
 import { createModel, predict, type Model } from './model.ts';
+import { parseArch } from './arch-syntax.ts';
 import { validateSpec, type ActivationName } from './spec.ts';
 
 ort.env.wasm.numThreads = 1;
 
 /** Runs an exported model in ONNX Runtime on `rows` rows of `x`. */
-export async function runOnnx(bytes: Uint8Array, x: Float32Array, rows: number): Promise<Float32Array> {
+export async function runOnnx(bytes: Uint8Array, x: Float32Array, rows: number, shape = [x.length / rows]): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);
   try {
-    const out = await session.run({ input: new ort.Tensor('float32', x, [rows, x.length / rows]) });
+    const out = await session.run({ input: new ort.Tensor('float32', x, [rows, ...shape]) });
     return out[session.outputNames[0]].data as Float32Array;
   } finally {
     await session.release();
@@ -55,4 +56,30 @@ for (const c of cases) {
 test('the wrong number of parameters is refused', () => {
   const model = createModel(validateSpec({ inputSize: 4, hidden: [3], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 }));
   assert.throws(() => encodeOnnx({ ...model, params: model.params.subarray(1) }), /parameters/);
+});
+
+// Every layer kind: conv (valid, same, stride 2), pool, flatten, dropout, dense, and activations on 4-D values.
+const convCases = [
+  'conv5x5,relu,pool2,conv7x3same,lecun-tanh,dropout0.3,conv6x3s2,elu,flatten,dense13,leaky-relu,dense10',
+  'conv4x3s2,sigmoid,conv3x3same,softplus,pool2,tanh,dense9,linear,dense5',
+];
+for (const arch of convCases) {
+  test(`ONNX export of a CNN takes [N, 1, 28, 28] and matches dnn within 1e-5 on 100 images (${arch})`, async () => {
+    const spec = parseArch(arch);
+    const model = createModel(spec, 5);
+    const rng = new Rng(9);
+    model.params.forEach((v, i) => (model.params[i] = v * 2 + (rng.float() - 0.5) * 0.1));
+    const rows = 100;
+    const x = Float32Array.from({ length: rows * 784 }, () => Math.floor(rng.float() * 256));
+    const got = await runOnnx(encodeOnnx(model), x, rows, [1, 28, 28]);
+    const want = predict(model, x, rows);
+    const worst = largestDifference(got, want);
+    assert.ok(worst < 1e-5, `largest difference ${worst}`);
+    assert.ok(new Set(want).size > rows, 'the outputs differ between images');
+  });
+}
+
+test('an image model refuses a flat input; the graph declares [N, 1, 28, 28]', async () => {
+  const bytes = encodeOnnx(createModel(parseArch('conv2x3,relu,pool2,dense3'), 1));
+  await assert.rejects(runOnnx(bytes, new Float32Array(2 * 784), 2), /input|dimension|rank|shape/i);
 });

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeModel } from './model-file.ts';
+import { formatArch } from './arch-syntax.ts';
 import { predict } from './model.ts';
 
 const SCRIPT = String.raw`
@@ -42,6 +43,13 @@ x = torch.tensor(list(open(out + '/images.bin', 'rb').read()), dtype=torch.float
 with torch.no_grad():
     probs = torch.softmax(model(x / 255), dim=1)
 json.dump(probs.flatten().tolist(), open(out + '/probs.json', 'w'))
+# A CNN: dnn reads it with its layer list (--arch); the numbering (7: Flatten counts) gives the order.
+cnn = nn.Sequential(nn.Conv2d(1, 4, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(4, 8, 3, padding=1), nn.Tanh(), nn.MaxPool2d(2),
+                    nn.Flatten(), nn.Linear(8 * 6 * 6, 10))
+save_file(cnn.state_dict(), out + '/cnn.safetensors', {'format': 'pt'})
+with torch.no_grad():
+    probs = torch.softmax(cnn(x.reshape(-1, 1, 28, 28) / 255), dim=1)
+json.dump(probs.flatten().tolist(), open(out + '/cnn-probs.json', 'w'))
 print(torch.__version__)
 `;
 
@@ -55,7 +63,7 @@ function findPython(): string | null {
 }
 const python = findPython();
 
-test('a PyTorch state_dict (Sequential of Linear, F32/F16/BF16/F64) loads and predicts what PyTorch predicts', { skip: python ? false : 'no python3 with torch (apt-get install python3-torch)' }, async () => {
+test('a PyTorch state_dict (Sequential of Linear, F32/F16/BF16/F64; a CNN with its layer list) loads and predicts what PyTorch predicts', { skip: python ? false : 'no python3 with torch (apt-get install python3-torch)' }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dnn-torch-'));
   try {
     const images = Uint8Array.from({ length: 20 * 784 }, (_, i) => (i * 7919) % 256);
@@ -76,6 +84,17 @@ test('a PyTorch state_dict (Sequential of Linear, F32/F16/BF16/F64) loads and pr
       // Exactly the float32 values PyTorch's own conversion gives.
       assert.deepEqual(converted.model.params, (await load(`${d}-as-f32.safetensors`)).model.params, d);
     }
+
+    const cnnBytes = new Uint8Array(await readFile(join(dir, 'cnn.safetensors')));
+    assert.throws(() => decodeModel(cnnBytes), /0\.weight \[4, 1, 5, 5\] is not a matrix.*or give the layers \(--arch\)/);
+    const cnn = decodeModel(cnnBytes, { arch: 'conv4x5,relu,pool2,conv8x3same,tanh,pool2,dense10' });
+    assert.equal(formatArch(cnn.model.spec), 'conv4x5,relu,pool2,conv8x3same,tanh,pool2,flatten,dense10,softmax');
+    assert.match(cnn.inferred!, /^no dnn metadata; read 0\.weight, 3\.weight, 7\.weight into the given layer list/);
+    const cnnWant: number[] = JSON.parse(await readFile(join(dir, 'cnn-probs.json'), 'utf8'));
+    const cnnGot = predict(cnn.model, images);
+    let cnnWorst = 0;
+    for (let i = 0; i < cnnWant.length; i++) cnnWorst = Math.max(cnnWorst, Math.abs(cnnGot[i] - cnnWant[i]));
+    assert.ok(cnnWorst < 1e-5, `largest difference from PyTorch's CNN ${cnnWorst}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
