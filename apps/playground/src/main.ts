@@ -247,8 +247,17 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (!f) return;
   try {
-    // A PyTorch state_dict without dnn metadata loads too; `inferred` says what was assumed.
-    const decoded = decodeModel(new Uint8Array(await f.arrayBuffer()));
+    // A PyTorch state_dict without dnn metadata loads too: a Linear stack is
+    // inferred, other layers are read as the network picked above (the default
+    // CNN); `inferred` says what was assumed.
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let decoded;
+    try {
+      decoded = decodeModel(bytes);
+    } catch (err) {
+      if (network.value !== 'cnn' || !/no dnn metadata/.test((err as Error).message)) throw err;
+      decoded = decodeModel(bytes, { arch: 'cnn' });
+    }
     model = decoded.model;
     $('status').textContent = `loaded ${f.name}: ${mlpView(model.spec) ? layerSizes(model.spec).join('-') : formatArch(model.spec)}${decoded.inferred ? ` (${decoded.inferred})` : ''}`;
     $<HTMLButtonElement>('save').disabled = false;
