@@ -9,6 +9,7 @@
 import {
   computeGradients,
   createOptimizer,
+  rateOf,
   createWorkspace,
   kernelsOver,
   loadBatch,
@@ -89,7 +90,7 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
     }
     barrier(control, workers);
     // Sums the workers' gradients (in worker order) in the update's own pass.
-    optimizer.update(params, grads, state, m.lr, step, pLo, pHi);
+    optimizer.update(params, grads, state, rateOf(m.lr, step - m.firstStep), step, pLo, pHi);
     barrier(control, workers);
   }
   losses[index] = loss;
