@@ -32,7 +32,8 @@ function dataset(count: number, features: number, classes: number, seed: number)
 test('GEMM matches the reference on awkward sizes, all four transposes', { skip }, async () => {
   const g = createGpuGemm(backend!.context);
   const rng = new Rng(1);
-  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257]]) {
+  // Awkward sizes (scalar loads), multiples of four (vec4 loads), and one large enough for the large tile.
+  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257], [4, 8, 12], [68, 132, 36], [1028, 1024, 12]]) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
         const a = randomArray(rng, m * k);
@@ -67,7 +68,10 @@ test('forward pass of every activation matches the CPU (awkward sizes)', { skip 
   }
 });
 
-const combos: [ActivationName, ActivationName, LossName, OptimizerName][] = [
+const combos: [ActivationName, ActivationName, LossName, OptimizerName, number[]?][] = [
+  // Sizes that are multiples of four take the GEMM's vec4 loads; two hidden layers take the fused backward epilogue twice.
+  ['elu', 'softmax', 'mse', 'adam', [12, 16]],
+  ['relu', 'softmax', 'cross-entropy', 'adam', [20, 8]],
   ['relu', 'softmax', 'cross-entropy', 'adam'],
   ['tanh', 'softmax', 'cross-entropy', 'momentum'],
   ['lecun-tanh', 'softmax', 'mse', 'sgd'],
@@ -77,10 +81,13 @@ const combos: [ActivationName, ActivationName, LossName, OptimizerName][] = [
   ['softplus', 'softmax', 'cross-entropy', 'sgd'],
 ];
 
-for (const [hidden, output, loss, optimizer] of combos) {
-  test(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}`, { skip }, async () => {
-    const spec = validateSpec({ inputSize: 19, hidden: [11], activations: [hidden], outputSize: 6, output, loss, inputScale: 1 / 255 });
-    const data = dataset(230, 19, 6, 5);
+for (const [hidden, output, loss, optimizer, widths] of combos) {
+  const aligned = widths !== undefined;
+  test(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}${aligned ? `, aligned ${widths}` : ''}`, { skip }, async () => {
+    const [inputs, outputs] = aligned ? [24, 8] : [19, 6];
+    const layers = widths ?? [11];
+    const spec = validateSpec({ inputSize: inputs, hidden: layers, activations: layers.map(() => hidden), outputSize: outputs, output, loss, inputScale: 1 / 255 });
+    const data = dataset(230, inputs, outputs, 5);
     const [c, g] = await pair(spec, data, optimizer, 9);
     const order = Uint32Array.from({ length: 230 }, (_, i) => (i * 37) % 230);
     const lr = optimizer === 'adam' ? 0.01 : 0.1;
@@ -103,6 +110,18 @@ for (const [hidden, output, loss, optimizer] of combos) {
     await g.dispose();
   });
 }
+
+test('setState rejects a state of the wrong shape, as the other backends do', { skip }, async () => {
+  const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
+  const data: Dataset = { x: new Float32Array(6), labels: new Uint8Array(2), count: 2, features: 3, classes: 2 };
+  const [, g] = await pair(spec, data, 'adam', 2);
+  const state = await g.getState();
+  await assert.rejects(g.setState({ ...state, params: new Float32Array(3) }), /state has 3 parameters, the model 26/);
+  await assert.rejects(g.setState({ ...state, slots: [state.slots[0]] }), /optimizer slots/);
+  await g.setState(state);
+  assert.deepEqual(await g.getParams(), state.params);
+  await g.dispose();
+});
 
 test('a forward pass propagates NaN like the CPU', { skip }, async () => {
   const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
