@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 /**
  * Counts what a WebGPU device is asked to do: compute dispatches, command
  * buffers submitted, and bytes copied into mappable (read-back) buffers.

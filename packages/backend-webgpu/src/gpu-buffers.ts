@@ -12,7 +12,7 @@ export const UNIFORM = 0x40;
 export const MAP_READ = 0x01;
 
 export interface BufferPool {
-  /** A buffer of at least `bytes` (rounded up to 4, at least 16). */
+  /** A buffer of at least `bytes`, rounded up to 16 (kernels may view it as vec4s, which must cover every float). */
   buffer(bytes: number, usage: number): GPUBuffer;
   /** A storage buffer that can be copied to and from. */
   storage(bytes: number): GPUBuffer;
@@ -25,7 +25,7 @@ export interface BufferPool {
 export function bufferPool(device: GPUDevice): BufferPool {
   const made: GPUBuffer[] = [];
   const buffer = (bytes: number, usage: number) => {
-    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+    const b = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
     made.push(b);
     return b;
   };

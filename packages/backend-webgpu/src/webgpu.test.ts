@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemm, maxRelativeError, randomArray, Rng } from '@dnn/tensor';
-import { ACTIVATIONS, cpuBackend, hiddenActivations, initParams, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
+import { ACTIVATIONS, cpuBackend, hiddenActivations, initParams, paramLayout, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
 import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
@@ -51,7 +51,10 @@ test('GEMM matches the reference on awkward sizes, all four transposes', { skip 
 });
 
 async function pair(spec: ReturnType<typeof validateSpec>, data: Dataset, optimizer: OptimizerName, maxBatch: number): Promise<[Trainer, Trainer]> {
+  // Biases start at zero in initParams; random ones make the forward pass's bias term count.
   const params = initParams(spec, 3);
+  const rng = new Rng(4);
+  for (const l of paramLayout(spec).layers) for (let i = 0; i < l.outputs; i++) params[l.bias + i] = rng.float() - 0.5;
   const make = (b: typeof backend) => b!.createTrainer({ spec, params, optimizer: { name: optimizer }, data, maxBatch });
   return [await make(cpuBackend() as typeof backend), await make(backend)];
 }
