@@ -15,7 +15,7 @@ import type { BufferPool } from './gpu-buffers.ts';
 import type { Dispatch, PipelineCache } from './pipeline-cache.ts';
 import type { DeviceDataset } from './gpu-uploads.ts';
 import * as W from './wgsl.ts';
-import { canVec4, gemmGroups, gemmWgsl, pickTile, type GemmEpilogue, type GemmKernel, type GemmTile } from './wgsl-gemm.ts';
+import { canVec4, gemmGroups, gemmWgsl, pickTile, type GemmEpilogue, type GemmKernel, type GemmTiles } from './wgsl-gemm.ts';
 import type { ElementwiseActivation } from './wgsl-activations.ts';
 
 /** What the GPU trainer needs of a model: a stack of dense layers. */
@@ -52,7 +52,7 @@ export interface ScheduleContext {
   ws: Workspace;
   pool: BufferPool;
   pipelines: PipelineCache;
-  tiles: { large: GemmTile; small: GemmTile };
+  tiles: GemmTiles;
   optimizer: { name: 'sgd' | 'momentum' | 'adam'; momentum: number; beta1: number; beta2: number; epsilon: number };
 }
 

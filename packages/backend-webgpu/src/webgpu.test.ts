@@ -33,10 +33,10 @@ test('GEMM matches the reference on awkward sizes, all four transposes', { skip 
   const g = createGpuGemm(backend!.context);
   const rng = new Rng(1);
   // Awkward sizes (scalar loads), multiples of four (vec4 loads), and one large enough for the large tile.
-  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257], [4, 8, 12], [68, 132, 36], [1028, 1024, 12]]) {
+  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257], [4, 8, 12], [68, 132, 36], [1028, 1024, 12], [2052, 2048, 4]]) {
     for (const ta of [false, true]) {
       for (const tb of [false, true]) {
-        // The large size (slow on software adapters) once with each load direction.
+        // The two large sizes (the large and extra-large tiles; slow on software adapters) once with each load direction.
         if (m > 1000 && ta !== tb) continue;
         const a = randomArray(rng, m * k);
         const b = randomArray(rng, k * n);

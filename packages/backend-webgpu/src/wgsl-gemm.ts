@@ -50,23 +50,31 @@ export function canVec4(contiguous: number, offset: number): boolean {
   return contiguous % 4 === 0 && offset % 4 === 0;
 }
 
-/** The tile shapes, largest first, that fit the adapter's limits. */
-export function gemmTiles(maxInvocations: number, maxWorkgroupBytes: number): { large: GemmTile; small: GemmTile } {
-  // 256 threads where allowed; the compatibility level's 128 get taller per-thread blocks.
-  const wide = maxInvocations >= 256;
-  const large: GemmTile = wide ? { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 } : { wgX: 16, wgY: 8, tm: 8, tn: 4, bk: 16 };
-  const small: GemmTile = wide ? { wgX: 16, wgY: 16, tm: 2, tn: 2, bk: 16 } : { wgX: 16, wgY: 8, tm: 4, tn: 2, bk: 16 };
-  for (const t of [large, small]) {
-    while (t.bk > 4 && t.bk * (t.wgY * t.tm + t.wgX * t.tn) * 4 > maxWorkgroupBytes) t.bk /= 2;
-  }
-  return { large, small };
+export interface GemmTiles {
+  /** For big products: 8x8 outputs per thread (the classic float32 SGEMM shape). */
+  xl: GemmTile;
+  large: GemmTile;
+  /** For small outputs, where more workgroups beat more work per thread. */
+  small: GemmTile;
 }
 
-/** The large tile when it still gives many workgroups, else the small one (more parallelism for small outputs). */
-export function pickTile(tiles: { large: GemmTile; small: GemmTile }, m: number, n: number): GemmTile {
-  const { large } = tiles;
-  const groups = Math.ceil(m / (large.wgY * large.tm)) * Math.ceil(n / (large.wgX * large.tn));
-  return groups >= 256 ? large : tiles.small;
+/** The tile shapes that fit the adapter's limits. Not yet tuned on a GPU: the first GPU run says which wins where. */
+export function gemmTiles(maxInvocations: number, maxWorkgroupBytes: number): GemmTiles {
+  // 256 threads where allowed; the compatibility level's 128 get taller per-thread blocks.
+  const wide = maxInvocations >= 256;
+  const tiles: GemmTiles = wide
+    ? { xl: { wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 16, tm: 2, tn: 2, bk: 16 } }
+    : { xl: { wgX: 16, wgY: 8, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 8, tm: 8, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 8, tm: 4, tn: 2, bk: 16 } };
+  for (const t of Object.values(tiles)) {
+    while (t.bk > 4 && t.bk * (t.wgY * t.tm + t.wgX * t.tn) * 4 > maxWorkgroupBytes) t.bk /= 2;
+  }
+  return tiles;
+}
+
+/** The biggest tile that still gives at least 256 workgroups (two per multiprocessor on the largest GPUs), else the small one. */
+export function pickTile(tiles: GemmTiles, m: number, n: number): GemmTile {
+  const groups = (t: GemmTile) => Math.ceil(m / (t.wgY * t.tm)) * Math.ceil(n / (t.wgX * t.tn));
+  return [tiles.xl, tiles.large].find((t) => groups(t) >= 256) ?? tiles.small;
 }
 
 /** Workgroups for an m x n output (n + 1 columns with the bias column). */
