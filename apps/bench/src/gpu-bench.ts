@@ -59,7 +59,10 @@ function isSoftware(ctx: GpuContext, info: Record<string, unknown>): boolean {
 
 // 1. The adapter.
 const counts: GpuCounts = { dispatches: 0, commandBuffers: 0, bytesReadBack: 0 };
-const plain = await webgpuBackend();
+const plain = await webgpuBackend().catch((e: Error) => {
+  console.error(`gpu-bench: ${e.message}. On a GPU machine this usually means no Vulkan loader (pass run.sh --debs DIR with libvulkan1 and friends) or no driver manifest (set VK_DRIVER_FILES).`);
+  process.exit(2);
+});
 const counted = await webgpuBackend({ device: countingDevice(plain.context.device, counts) });
 const info = describeAdapter(plain.context);
 const adapterInfo = (plain.context.adapter as { info?: GPUAdapterInfo } | null)?.info;
