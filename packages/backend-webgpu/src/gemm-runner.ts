@@ -9,7 +9,7 @@ import { bufferPool, COPY_DST, MAP_READ } from './gpu-buffers.ts';
 import { pipelineCache } from './pipeline-cache.ts';
 import { mapStaging } from './readback.ts';
 import { gemmDispatch, encodePass } from './step-schedule.ts';
-import { gemmTiles, pickTile } from './wgsl-gemm.ts';
+import { gemmTiles, pickTile, type GemmTiles } from './wgsl-gemm.ts';
 import { upload } from './gpu-uploads.ts';
 
 export interface GpuGemm {
@@ -19,13 +19,18 @@ export interface GpuGemm {
   describe(m: number, n: number, k: number): string;
 }
 
-export function createGpuGemm(ctx: GpuContext): GpuGemm {
+export interface GpuGemmOptions {
+  /** Always this tile instead of the one chosen by size (tests cover every tile on small products). */
+  tile?: keyof GemmTiles;
+}
+
+export function createGpuGemm(ctx: GpuContext, options: GpuGemmOptions = {}): GpuGemm {
   const { device } = ctx;
   const tiles = gemmTiles(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupStorageSize);
   const pipelines = pipelineCache(device);
   return {
     describe(m, n) {
-      const t = pickTile(tiles, m, n);
+      const t = options.tile ? tiles[options.tile] : pickTile(tiles, m, n);
       return `${t.wgX}x${t.wgY} threads, ${t.tm}x${t.tn} outputs each, depth ${t.bk}`;
     },
     async run(transA, transB, m, n, k, a, b, repeat = 1) {
@@ -37,7 +42,7 @@ export function createGpuGemm(ctx: GpuContext): GpuGemm {
         upload(device, B, b);
         const C = pool.storage(m * n * 4);
         const R = pool.buffer(m * n * 4, MAP_READ | COPY_DST);
-        const d = gemmDispatch({ pool, pipelines, tiles }, { A, B, C, m, n, k, transA, transB, epilogue: { kind: 'store' } });
+        const d = gemmDispatch({ pool, pipelines, tiles }, { A, B, C, m, n, k, transA, transB, epilogue: { kind: 'store' }, tile: options.tile });
         const enc = device.createCommandEncoder();
         encodePass(enc, Array.from({ length: repeat }, () => d));
         enc.copyBufferToBuffer(C, 0, R, 0, m * n * 4);

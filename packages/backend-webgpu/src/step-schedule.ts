@@ -61,7 +61,7 @@ const ceil = (n: number, d: number) => Math.ceil(n / d);
 /** One GEMM dispatch: C = op(A) op(B) (m x n, depth k) at the given float offsets, with its epilogue's buffers. */
 export function gemmDispatch(
   c: Pick<ScheduleContext, 'pool' | 'pipelines' | 'tiles'>,
-  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[] },
+  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles },
 ): Dispatch {
   const offA = g.offA ?? 0;
   const offB = g.offB ?? 0;
@@ -71,7 +71,7 @@ export function gemmDispatch(
     vecA: canVec4(g.transA ? g.m : g.k, offA),
     // The bias read from B's buffer in the forward epilogue is scalar, so only B's layout matters here.
     vecB: canVec4(g.transB ? g.k : g.n, offB),
-    tile: pickTile(c.tiles, g.m, g.n),
+    tile: g.tile ? c.tiles[g.tile] : pickTile(c.tiles, g.m, g.n),
     epilogue: g.epilogue,
   };
   const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, 0]);

@@ -29,25 +29,30 @@ function dataset(count: number, features: number, classes: number, seed: number)
   };
 }
 
-test('GEMM matches the reference on awkward sizes, all four transposes', { skip }, async () => {
-  const g = createGpuGemm(backend!.context);
+test('GEMM matches the reference on awkward sizes, all four transposes, every tile', { skip }, async () => {
   const rng = new Rng(1);
-  // Awkward sizes (scalar loads), multiples of four (vec4 loads), and one large enough for the large tile.
-  for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257], [4, 8, 12], [68, 132, 36], [1028, 1024, 12], [2052, 2048, 4]]) {
-    for (const ta of [false, true]) {
-      for (const tb of [false, true]) {
-        // The two large sizes (the large and extra-large tiles; slow on software adapters) once with each load direction.
-        if (m > 1000 && ta !== tb) continue;
-        const a = randomArray(rng, m * k);
-        const b = randomArray(rng, k * n);
-        const want = new Float32Array(m * n);
-        gemm(ta, tb, m, n, k, 1, a, b, 0, want);
-        const got = await g.run(ta, tb, m, n, k, a, b);
-        const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-        assert.ok(maxRelativeError(got, want, scale) < 1e-5, `${m}x${n}x${k} ${ta} ${tb}`);
+  // Awkward sizes (scalar loads) and multiples of four (vec4 loads); each tile forced, then chosen by size.
+  // Deno's software adapter (wgpu over lavapipe) takes minutes to compile the 8x8-per-thread tile; Dawn compiles it in a moment.
+  const slowCompiler = Boolean((globalThis as { Deno?: unknown }).Deno) && /llvmpipe|lavapipe/i.test(backend!.describe());
+  if (slowCompiler) console.log('# the xl GEMM tile is not checked under Deno on a software adapter (its shader compiler takes minutes); Node and Bun check it');
+  for (const tile of ['small', 'large', 'xl', undefined] as const) {
+    if (tile === 'xl' && slowCompiler) continue;
+    const g = createGpuGemm(backend!.context, { tile });
+    for (const [m, n, k] of [[1, 1, 1], [7, 33, 3], [33, 7, 100], [100, 13, 257], [4, 8, 12], [68, 132, 36], [132, 136, 20]]) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const a = randomArray(rng, m * k);
+          const b = randomArray(rng, k * n);
+          const want = new Float32Array(m * n);
+          gemm(ta, tb, m, n, k, 1, a, b, 0, want);
+          const got = await g.run(ta, tb, m, n, k, a, b);
+          const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
+          assert.ok(maxRelativeError(got, want, scale) < 1e-5, `${tile} ${m}x${n}x${k} ${ta} ${tb}`);
+        }
       }
     }
   }
+  const g = createGpuGemm(backend!.context);
   const nan = await g.run(false, false, 1, 2, 2, Float32Array.of(NaN, 1), Float32Array.of(1, 2, 3, Infinity));
   assert.ok(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates');
 });
