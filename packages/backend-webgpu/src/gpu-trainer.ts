@@ -8,7 +8,7 @@
  * the one number read back. The weights are read only when asked.
  * @module
  */
-import { checkState, createOptimizer, mlpView, paramLayout, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { checkState, createOptimizer, mlpView, paramLayout, rateOf, type LearningRates, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import { bufferPool, COPY_DST, MAP_READ, UNIFORM } from './gpu-buffers.ts';
 import { datasetCache, upload, type DeviceDataset } from './gpu-uploads.ts';
@@ -86,8 +86,8 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
   const stepSchedule = memo((rows: number) => trainStep(sc, rows, train, order));
   const predictSchedules = memo((src: DeviceDataset) => memo((rows: number) => predictPass(sc, rows, src, predictOrder)));
 
-  /** One Step record per batch of a `train` call, uploaded in one write. */
-  const writeStepTable = (first: number, batches: { start: number }[], lr: number) => {
+  /** One Step record per batch of a `train` call (each with its own rate), uploaded in one write. */
+  const writeStepTable = (first: number, batches: { start: number }[], lr: LearningRates) => {
     if (batches.length > stepTableSteps) {
       stepTableSteps = 2 ** Math.ceil(Math.log2(batches.length));
       stepTable = pool.storage(STEP_BYTES * stepTableSteps);
@@ -100,7 +100,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
       const w = (i * STEP_BYTES) / 4;
       u[w] = b.start;
       u[w + 1] = t;
-      f[w + 2] = lr;
+      f[w + 2] = rateOf(lr, i);
       f[w + 3] = 1 / (1 - beta1 ** t);
       f[w + 4] = 1 / (1 - beta2 ** t);
     });

@@ -4,15 +4,14 @@
  * then renamed, so a crash leaves the previous file whole. Every error names
  * the file. The byte-level functions in @dnn/nn work everywhere; these add
  * the file system.
- * @module
+ * @module @dnn/nn/files
  */
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { decodeModel, encodeModel } from './model-file.ts';
+import { decodeModel, encodeModel, type DecodedModel, type DecodeOptions } from './model-file.ts';
 import type { Model } from './model.ts';
 import { ModelFileError, type ModelMetadata } from './safetensors.ts';
-import type { ActivationName } from './spec.ts';
 
 /** A file that cannot be read or decoded; the message starts with its path. */
 export class FileProblem extends Error {
@@ -64,8 +63,12 @@ async function readChecked<T>(path: string, decode: (bytes: Uint8Array) => T): P
   }
 }
 
-/** Reads a model file; `activations` overrides the stored hidden activations where shapes fit. */
-export function loadModel(path: string, options: { activations?: ActivationName[] } = {}): Promise<{ model: Model; metadata: ModelMetadata }> {
+/**
+ * Reads a model file; `activations` overrides the stored hidden activations
+ * where shapes fit; `arch` gives the layers of a PyTorch file without dnn
+ * metadata (see `decodeModel`).
+ */
+export function loadModel(path: string, options: DecodeOptions = {}): Promise<DecodedModel> {
   return readChecked(path, (b) => decodeModel(b, options));
 }
 
