@@ -29,6 +29,7 @@ import { backendChoice, backendFlags, createBackend, type BackendName } from './
 import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
+import { checkOutputs } from './outputs.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';
@@ -193,6 +194,7 @@ export async function train(argv: string[]): Promise<number> {
     if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
   };
   process.on('SIGINT', onSigint);
+  await checkOutputs({ save: cfg.save, plot: cfg.plot, checkpoint: cfg.checkpoint });
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
@@ -295,7 +297,7 @@ export async function train(argv: string[]): Promise<number> {
   const model = { spec: cfg.spec, params: result.params };
   const test = await evaluate(model, mnist.test, { backend });
   const seconds = (performance.now() - started) / 1000;
-  if (cfg.save) {
+  if (cfg.save !== undefined) {
     const last = result.history[result.history.length - 1];
     const metadata = {
       'dnn.version': VERSION,
@@ -309,7 +311,7 @@ export async function train(argv: string[]): Promise<number> {
     };
     await writeModelFile(cfg.save, model, metadata);
   }
-  if (cfg.plot) {
+  if (cfg.plot !== undefined) {
     const title = `${layerSizes(cfg.spec).join('-')}, ${cfg.optimizer}, batch ${cfg.batchSize}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     await writeFileAtomic(cfg.plot, new TextEncoder().encode(trainingProfileSvg(result.history, { title })));
   }
