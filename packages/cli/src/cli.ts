@@ -1,7 +1,7 @@
 /**
  * dnn-cli: the command line of dnn. Parses the command, runs it, and turns
  * errors into one line on stderr with the right exit code (2: usage,
- * 1: anything else, 130: interrupted). DNN_DEBUG=1 adds the stack trace.
+ * 1: anything else, 130: Ctrl-C, 143: SIGTERM). DNN_DEBUG=1 adds the stack trace.
  */
 import './relaxed-simd.ts';
 import { DataError } from '@dnn/data-mnist';
@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return 2;
-  if (e instanceof Interrupted) return 130;
+  if (e instanceof Interrupted) return e.exitCode;
   return 1;
 }
 

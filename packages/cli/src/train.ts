@@ -30,6 +30,7 @@ import { describeSource, loadData } from './data.ts';
 import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
 import { checkOutputs } from './outputs.ts';
+import { catchStopSignals } from './signals.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';
@@ -186,14 +187,7 @@ export async function train(argv: string[]): Promise<number> {
   const say = (s = '') => text && console.log(s);
   const emit = (o: object) => cfg.json && console.log(JSON.stringify(o));
 
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    ac.abort();
-    if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const stop = catchStopSignals((name) => (text ? `\n${name === 'SIGINT' ? 'Ctrl-C: ' : 'SIGTERM: '}stopping after the current step (again to quit now)\n` : ''));
   await checkOutputs({ save: cfg.save, plot: cfg.plot, checkpoint: cfg.checkpoint });
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
@@ -269,7 +263,7 @@ export async function train(argv: string[]): Promise<number> {
     }
   };
 
-  if (ac.signal.aborted) throw new Interrupted();
+  if (stop.signal.aborted) throw new Interrupted(undefined, stop.received);
   let result;
   try {
     result = await fit(cfg.spec, trainData, {
@@ -281,17 +275,17 @@ export async function train(argv: string[]): Promise<number> {
       seed: cfg.seed,
       backend,
       onEvent,
-      signal: ac.signal,
+      signal: stop.signal,
       patience: cfg.patience,
       resume: checkpointIn ?? undefined,
       onCheckpoint,
       checkpointEvery: cfg.checkpointEvery,
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     (progress as ProgressBar | null)?.clear();
   }
-  if (result.aborted) throw new Interrupted(cfg.checkpoint ? `interrupted; the run is saved in ${cfg.checkpoint} (continue with --resume ${cfg.checkpoint})` : undefined);
+  if (result.aborted) throw new Interrupted(cfg.checkpoint ? `interrupted; the run is saved in ${cfg.checkpoint} (continue with --resume ${cfg.checkpoint})` : undefined, stop.received);
 
   // The test set is used here, once, after training.
   const model = { spec: cfg.spec, params: result.params };
