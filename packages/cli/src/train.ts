@@ -31,6 +31,7 @@ import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
 import { checkOutputs } from './outputs.ts';
 import { catchStopSignals } from './signals.ts';
+import { checkSameData, dataIdentity, resumeDataDir, storedIdentity } from './data-identity.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';
@@ -180,6 +181,8 @@ export async function train(argv: string[]): Promise<number> {
   // A resumed run takes its spec and settings from the checkpoint.
   const checkpointIn = parsed.resume ? await readCheckpointFile(parsed.resume) : null;
   const cfg: TrainConfig = checkpointIn ? { ...parsed, ...(checkpointIn.config as unknown as RunSettings), spec: checkpointIn.spec } : parsed;
+  const storedData = checkpointIn ? storedIdentity(checkpointIn.config) : null;
+  cfg.dataDir = await resumeDataDir(cfg.resume!, storedData, cfg.dataDir);
   const started = performance.now();
   const text = !cfg.json && !cfg.quiet;
   const bar = text && stdoutIsTerminal() ? (label: string) => new ProgressBar(process.stdout, label) : null;
@@ -196,6 +199,9 @@ export async function train(argv: string[]): Promise<number> {
     downloadBar?.update(n, total ?? n);
   });
   (downloadBar as ProgressBar | null)?.clear();
+  // A checkpoint records its data; a resume refuses data that has changed.
+  const dataId = cfg.checkpoint ? await dataIdentity(mnist.source) : null;
+  if (storedData) checkSameData(cfg.resume!, storedData, dataId!);
 
   const available = mnist.train.count;
   if (cfg.limit !== undefined && cfg.limit > available) throw new UsageError(`--limit ${cfg.limit} is more than the ${available} training images`);
@@ -232,7 +238,7 @@ export async function train(argv: string[]): Promise<number> {
     ? async (p: FitProgress) => {
         // Nothing that is not finite is ever written over a checkpoint.
         if (!p.state.params.every(Number.isFinite)) return;
-        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: settings as unknown as Record<string, unknown> }));
+        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: { ...settings, ...(dataId ? { data: dataId } : {}) } }));
       }
     : undefined;
 
