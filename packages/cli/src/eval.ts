@@ -1,5 +1,6 @@
 /** `dnn-cli eval`: a saved model's accuracy on the MNIST test set. */
-import { evaluate, hiddenActivations } from '@dnn/nn';
+import { evaluate, hiddenActivations, modelDataMismatch } from '@dnn/nn';
+import { FileProblem } from '@dnn/nn/files';
 import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.ts';
 import { backendFlags, backendFromFlags } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
@@ -37,9 +38,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const started = performance.now();
   const { model, metadata } = await readModelFile(v.model as string, activations);
   const mnist = await loadData(v.data as string | undefined, undefined);
-  if (model.spec.inputSize !== mnist.test.features) {
-    throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs, the images have ${mnist.test.features} pixels`);
-  }
+  const mismatch = modelDataMismatch(model.spec, mnist.test);
+  if (mismatch) throw new FileProblem(v.model as string, mismatch);
   const m = await evaluate(model, mnist.test, { backend });
   const seconds = (performance.now() - started) / 1000;
   if (v.json) {

@@ -1,6 +1,7 @@
 /** `dnn-cli predict`: the digit in each picture, with the ten probabilities. */
-import { mnistFromImage, EmptyImageError } from '@dnn/data-mnist';
-import { predict } from '@dnn/nn';
+import { mnistFromImage, EmptyImageError, MNIST_CLASSES } from '@dnn/data-mnist';
+import { modelDataMismatch, predict } from '@dnn/nn';
+import { FileProblem } from '@dnn/nn/files';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
@@ -14,10 +15,11 @@ const FLAGS: Flags = {
 
 const HELP = `Usage: dnn-cli predict --model FILE IMAGE...
 
-Reads PNG or PGM pictures of a digit, of any size, dark on light or light on
-dark, prepares each the way MNIST was made (cropped to the digit, scaled into
+Reads PNG (any bit depth and colour type) or PGM pictures of a digit, up to
+4096 x 4096 pixels, dark on light or light on dark, prepares each the way MNIST was made (cropped to the digit, scaled into
 20x20 keeping its aspect ratio, centred by centre of mass in 28x28) and prints
-the predicted digit and the probabilities.
+the predicted digit and the probabilities. A picture that cannot be read is
+reported and the others are still predicted; the exit code is then 1.
 
 Flags:
 ${flagHelp(FLAGS)}
@@ -32,19 +34,27 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (!v.model) throw new UsageError('--model FILE is required');
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
   const { model } = await readModelFile(v.model as string);
-  if (model.spec.inputSize !== 784) throw new UsageError(`--model ${v.model} takes ${model.spec.inputSize} inputs; predict prepares 28x28 images`);
+  const mismatch = modelDataMismatch(model.spec, { features: 784, classes: MNIST_CLASSES });
+  if (mismatch) throw new FileProblem(v.model as string, `${mismatch} (predict prepares 28x28 digits)`);
+  // Each picture on its own: one that cannot be read is reported and the rest are still predicted.
+  let failed = 0;
   for (const file of images) {
     let input: Uint8Array;
     try {
       input = mnistFromImage(await readImageFile(file));
     } catch (e) {
-      if (e instanceof EmptyImageError) throw new ImageFileProblem(file, e.message);
-      throw e;
+      if (!(e instanceof EmptyImageError || e instanceof ImageFileProblem)) throw e;
+      const message = e instanceof EmptyImageError ? `${file}: ${e.message}` : e.message;
+      failed++;
+      process.stderr.write(`dnn-cli: error: ${message}\n`);
+      if (v.json) console.log(JSON.stringify({ event: 'error', file, message }));
+      continue;
     }
     const probs = [...predict(model, input, 1)];
     const digit = probs.indexOf(Math.max(...probs));
     if (v.json) console.log(JSON.stringify({ event: 'prediction', file, digit, probabilities: probs }));
     else console.log(`${file}: ${digit} (${(probs[digit] * 100).toFixed(1)}%)  ${probs.map((p, i) => `${i}:${(p * 100).toFixed(1)}%`).join(' ')}`);
   }
-  return 0;
+  if (failed && !v.json) process.stderr.write(`dnn-cli: ${failed} of ${images.length} pictures could not be read\n`);
+  return failed ? 1 : 0;
 }

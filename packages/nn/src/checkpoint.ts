@@ -9,6 +9,7 @@
  * @module
  */
 import type { EpochEvent } from './fit.ts';
+import { checkFiniteTensors } from './model-check.ts';
 import { modelTensors, paramsFromTensors, specFromMetadata } from './model-file.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors.ts';
 import { validateSpec, type ModelSpec } from './spec.ts';
@@ -63,6 +64,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw new ModelFileError(`not a checkpoint (format ${JSON.stringify(metadata['dnn.format'] ?? null)}, expected ${CHECKPOINT_FORMAT})`);
   }
   const spec = specFromMetadata(metadata);
+  checkFiniteTensors(tensors.values());
   const params = paramsFromTensors(spec, tensors);
   let position: { epoch: number; rowsDone: number; lossSum: number; steps: number; slots: number };
   let history: EpochEvent[];

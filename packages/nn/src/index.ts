@@ -61,6 +61,7 @@ export {
 } from './fit.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
+export { type DataShape, checkFiniteTensors, modelDataMismatch } from './model-check.ts';
 export { MODEL_FORMAT, encodeModel, decodeModel, modelTensors, specFromMetadata, paramsFromTensors } from './model-file.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
 export { CHECKPOINT_FORMAT, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';

@@ -6,6 +6,7 @@
  * @module
  */
 import { paramLayout } from './layout.ts';
+import { checkFiniteTensors } from './model-check.ts';
 import type { Model } from './model.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type ModelMetadata, type NamedTensor } from './safetensors.ts';
 import { SpecError, validateSpec, type ActivationName, type ModelSpec } from './spec.ts';
@@ -71,6 +72,7 @@ export function decodeModel(
     throw new ModelFileError(`unsupported model format ${JSON.stringify(metadata['dnn.format'] ?? null)} (expected ${MODEL_FORMAT})`);
   }
   const spec = specFromMetadata(metadata, options);
+  checkFiniteTensors(tensors.values());
   const params = paramsFromTensors(spec, tensors);
   const expected = new Set(modelTensors(spec, params).map((t) => t.name));
   const extra = [...tensors.keys()].filter((k) => !expected.has(k));
