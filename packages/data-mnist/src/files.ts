@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Dataset } from '@dnn/nn';
 import { MNIST_FILES, type MnistFileKey } from './checksums.ts';
 import { DataError } from './errors.ts';
+import { MAX_IDX_BYTES } from './bounded-gunzip.ts';
 import { maybeGunzip } from './gzip.ts';
 import { datasetFromIdx } from './mnist.ts';
 
@@ -56,6 +57,8 @@ export async function readDataFile(path: string): Promise<Uint8Array> {
     throw new DataError(path, describeFsError(e));
   }
   if (info.isDirectory()) throw new DataError(path, 'is a directory, expected a file');
+  if (!info.isFile()) throw new DataError(path, 'is not a regular file');
+  if (info.size > MAX_IDX_BYTES) throw new DataError(path, `is ${info.size} bytes, over the ${MAX_IDX_BYTES}-byte limit for an IDX file`);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
