@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from './test-helpers.ts';
+import { CLI, runCli } from './test-helpers.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-signals-'));
 const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '--json'];
@@ -36,8 +36,12 @@ function signalled(args: string[], signals: NodeJS.Signals[], when: RegExp, gapM
   return new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal, stderr, ms: Date.now() - sentAt, sent: sentAt > 0 })));
 }
 
-for (const backend of ['cpu', 'workers']) {
-  test(`${backend}: Ctrl-C without --checkpoint stops within a step and exits 130`, async () => {
+// WebGPU only where this runtime has an adapter (dnn-cli info says).
+const info = runCli(['info', '--json']);
+const gpu = info.code === 0 && JSON.parse(info.stdout.trim().split('\n')[0]).backends?.webgpu?.available === true;
+for (const backend of ['cpu', 'workers', 'webgpu']) {
+  const skip = backend === 'webgpu' && !gpu ? 'no WebGPU adapter in this runtime' : false;
+  test(`${backend}: Ctrl-C without --checkpoint stops within a step and exits 130`, { skip }, async () => {
     const r = await signalled([...RUN, '--backend', backend], ['SIGINT'], /"event":"start"/);
     assert.ok(r.sent, 'the run ended before the signal was sent');
     assert.equal(r.code, 130, r.stderr);
@@ -45,7 +49,7 @@ for (const backend of ['cpu', 'workers']) {
     assert.ok(r.ms < 10_000, `stopped ${r.ms} ms after Ctrl-C`);
   });
 
-  test(`${backend}: SIGTERM writes the checkpoint asked for and exits 143`, async () => {
+  test(`${backend}: SIGTERM writes the checkpoint asked for and exits 143`, { skip }, async () => {
     const cp = join(dir, `${backend}-term.ckpt`);
     const r = await signalled([...RUN, '--backend', backend, '--checkpoint', cp], ['SIGTERM'], /"event":"start"/);
     assert.ok(r.sent);
