@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parsePgm, type GrayImage } from '@dnn/data-mnist';
 import { fsErrorWords } from '@dnn/nn/files';
-import { pngToGray } from './png-gray.ts';
+import { checkPngInflation, pngToGray } from './png-gray.ts';
 
 export class ImageFileProblem extends Error {
   constructor(path: string, problem: string) {
@@ -23,7 +23,10 @@ export async function readImageFile(path: string): Promise<GrayImage> {
     throw new ImageFileProblem(path, (e as { code?: string }).code === 'ENOENT' ? 'no such file' : fsErrorWords(e));
   }
   try {
-    if (bytes[0] === 0x89 && bytes[1] === 0x50) return pngToGray(bytes);
+    if (bytes[0] === 0x89 && bytes[1] === 0x50) {
+      await checkPngInflation(bytes);
+      return pngToGray(bytes);
+    }
     if (bytes[0] === 0x50 && (bytes[1] === 0x35 || bytes[1] === 0x32)) return parsePgm(bytes);
   } catch (e) {
     throw new ImageFileProblem(path, `cannot decode (${(e as Error).message})`);

@@ -2,8 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mnistFromImage } from '@dnn/data-mnist';
-import { digitPicture, encodeTestPng } from './png-fixtures.ts';
-import { MAX_IMAGE_PIXELS, pngToGray } from './png-gray.ts';
+import { deflateSync } from 'node:zlib';
+import { chunk, digitPicture, encodeTestPng } from './png-fixtures.ts';
+import { checkPngInflation, MAX_IMAGE_PIXELS, pngToGray } from './png-gray.ts';
 
 test('every bit depth and colour type decodes to the gray levels it stores', () => {
   const { width, height, gray } = digitPicture();
@@ -53,4 +54,21 @@ test('a picture over the pixel limit is refused from its header, before inflatin
   assert.throws(() => pngToGray(png), new RegExp(`${side} x ${side} pixels is over the limit of 16,777,216 \\(4096 x 4096\\)`));
   assert.ok(Date.now() - started < 1000);
   assert.throws(() => pngToGray(png.subarray(0, 20)), /truncated PNG header/);
+});
+
+test('image data that inflates past what the header allows is stopped while streaming', async () => {
+  // A 100 x 100 gray picture needs 10,100 bytes inflated; this IDAT inflates to 64 MB.
+  const png = encodeTestPng(100, 100, 0, 8, new Array(10000).fill(200));
+  const iend = png.length - 12;
+  const idatAt = 33;
+  const bomb = chunk('IDAT', new Uint8Array(deflateSync(new Uint8Array(64 << 20), { level: 1 })));
+  const forged = new Uint8Array(idatAt + bomb.length + 12);
+  forged.set(png.subarray(0, idatAt));
+  forged.set(bomb, idatAt);
+  forged.set(png.subarray(iend), idatAt + bomb.length);
+  await assert.rejects(checkPngInflation(forged), /the image data inflates past the 10100 bytes a 100 x 100 picture needs; stopped reading/);
+  // Honest pictures pass.
+  await checkPngInflation(png);
+  const { width, height, gray } = digitPicture();
+  await checkPngInflation(encodeTestPng(width, height, 0, 1, gray.map((g) => g >> 7)));
 });

@@ -4,7 +4,9 @@
  * and indexed at 1, 2, 4 and 8 bits. fast-png inflates and unfilters; it
  * leaves samples under 8 bits packed (each row padded to a whole byte),
  * which is unpacked here. Images over MAX_IMAGE_PIXELS are refused from
- * their header, before anything is inflated.
+ * their header, before anything is inflated, and `checkPngInflation` stops
+ * image data that inflates past what the header's size allows (a small file
+ * must not inflate into gigabytes) before the decoder inflates it whole.
  */
 import { decode as decodePng } from 'fast-png';
 import { grayFromRgba, type GrayImage } from '@dnn/data-mnist';
@@ -64,3 +66,47 @@ export function unpack(packed: Uint8Array, width: number, height: number, depth:
   }
   return out;
 }
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Inflates the IDAT data as a stream and throws as soon as it passes the
+ * bytes the header's width, height, depth and colour type allow. Streams the
+ * decoder cannot read are left for it to report.
+ */
+export async function checkPngInflation(bytes: Uint8Array): Promise<void> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const idat: Uint8Array[] = [];
+  let header: Uint8Array | null = null;
+  for (let pos = 8; pos + 8 <= bytes.length; ) {
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    const data = bytes.subarray(pos + 8, pos + 8 + length);
+    if (type === 'IHDR') header = data;
+    else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    pos += 12 + length;
+  }
+  if (!header || header.length < 13 || idat.length === 0) return;
+  const h = new DataView(header.buffer, header.byteOffset, 13);
+  const [width, height, depth, colour, interlaced] = [h.getUint32(0), h.getUint32(4), header[8], header[9], header[12] === 1];
+  const rowBytes = Math.ceil((width * (CHANNELS[colour] ?? 4) * depth) / 8);
+  // Each row has a filter byte; Adam7 interlacing adds at most a filter byte and a part-byte per row of each of its 7 passes.
+  const limit = height * (1 + rowBytes) + (interlaced ? 14 * (height + 8) : 0);
+  const reader = new Blob(idat as Uint8Array<ArrayBuffer>[]).stream().pipeThrough(new DecompressionStream('deflate')).getReader();
+  let n = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      n += value.length;
+      if (n > limit) throw new PngBomb(`the image data inflates past the ${limit} bytes a ${width} x ${height} picture needs; stopped reading`);
+    }
+  } catch (e) {
+    if (e instanceof PngBomb) throw e;
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+}
+
+class PngBomb extends Error {}
