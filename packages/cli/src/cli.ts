@@ -8,6 +8,7 @@ import { DataError } from '@dnn/data-mnist';
 import { DivergedError, ModelFileError } from '@dnn/nn';
 import { Interrupted, UsageError } from './errors.ts';
 import { nearest } from './suggest.ts';
+import { explainOutOfMemory } from './limits.ts';
 import { train } from './train.ts';
 import { evalCommand } from './eval.ts';
 import { predictCommand } from './predict.ts';
@@ -70,7 +71,7 @@ function describe(e: unknown): string {
   }
   const err = e as { code?: string; path?: string; message?: string };
   if (err?.code && err.path) return `${err.path}: ${err.message}`;
-  return err?.message ?? String(e);
+  return explainOutOfMemory(err?.message ?? String(e));
 }
 
 main(process.argv.slice(2)).then(

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultSpec, workspaceFloats } from '@dnn/nn';
-import { checkTrainingMemory, checkWorkers, trainingMemory } from './limits.ts';
-import { runCli } from './test-helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { addressSpaceLimit, checkAddressSpace, checkTrainingMemory, checkWorkers, explainOutOfMemory, trainingMemory } from './limits.ts';
+import { CLI, runCli } from './test-helpers.ts';
 
 test('the estimate counts weights, gradients, optimizer slots and activations', () => {
   const spec = defaultSpec({ hidden: [400, 200] });
@@ -41,4 +42,25 @@ test('the CLI refuses a huge network and a thousand workers at once, exit 2', ()
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.ok(Date.now() - started < 15_000);
   }
+});
+
+test('an address-space limit (ulimit -v) is read from /proc and explained', () => {
+  const limited = 'Limit                     Soft Limit           Hard Limit           Units\nMax address space         6144000000           unlimited            bytes\n';
+  assert.equal(addressSpaceLimit(limited), 6144000000);
+  assert.equal(addressSpaceLimit('Max address space         unlimited            unlimited            bytes\n'), null);
+  assert.equal(addressSpaceLimit(null), null);
+  assert.throws(() => checkAddressSpace('workers', 6144000000), /^UsageError: --backend workers: this process may use only 6\.1 GB of address space \(ulimit -v\), and the worker threads reserve about 17\.2 GB; use --backend cpu or raise the limit$/);
+  assert.doesNotThrow(() => checkAddressSpace('cpu', 6144000000));
+  assert.doesNotThrow(() => checkAddressSpace('workers', null));
+  assert.equal(explainOutOfMemory('WebAssembly.Instance(): Out of memory: Cannot allocate Wasm memory for new instance', 6144000000).split(':')[0], 'could not reserve memory for the WebAssembly kernels');
+  assert.match(explainOutOfMemory('x Out of memory', 6144000000), /this process may use only 6\.1 GB of address space \(ulimit -v\); raise the limit/);
+  assert.equal(explainOutOfMemory('something else', 1), 'something else');
+});
+
+const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+const hasSh = spawnSync('sh', ['-c', 'ulimit -v unlimited']).status === 0;
+test('under ulimit -v the workers backend is refused in one line, not with a crash', { skip: isDeno ? 'Deno itself aborts at start under such a limit, before any of our code runs' : hasSh ? false : 'no sh with ulimit' }, () => {
+  const r = spawnSync('sh', ['-c', 'ulimit -v 12000000 && exec "$0" "$@"', process.execPath, CLI, 'train', '--backend', 'workers', '--epochs', '1', '--limit', '1000'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^dnn-cli: error: --backend workers: this process may use only 12\.3 GB of address space \(ulimit -v\)/);
 });

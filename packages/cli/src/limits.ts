@@ -5,6 +5,7 @@
  * fit. The estimate is written against the layer sizes of today's spec (dense
  * layers); a new layer kind adds its own terms in `trainingMemory`.
  */
+import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { parameterCount, workspaceFloats, type ModelSpec } from '@dnn/nn';
 import { UsageError } from './errors.ts';
@@ -72,4 +73,41 @@ export function checkTrainingMemory(e: MemoryEstimate, flag: string, backend: st
     throw new UsageError(`${flag}: ${e.parameters.toLocaleString('en-US')} parameters are ${gb(4 * e.parameters)} of weights, more than the ${gb(WEBGPU_BINDING_BYTES)} WebGPU binds at once; use smaller layers or --backend cpu`);
   }
   if (e.totalBytes > machineBytes) throw new UsageError(`${flag}: ${what}, more than the ${gb(machineBytes)} of memory here; use smaller layers`);
+}
+
+/** The address-space limit of this process in bytes (`ulimit -v`, read from /proc on Linux), or null when none is known. */
+export function addressSpaceLimit(limits = readProcLimits()): number | null {
+  const m = /^Max address space\s+(\d+|unlimited)/m.exec(limits ?? '');
+  return m && m[1] !== 'unlimited' ? Number(m[1]) : null;
+}
+
+function readProcLimits(): string | null {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Address space the worker pool needs: each thread's runtime and the shared
+ * WebAssembly memory (2 GiB plus its guard regions) are reserved up front,
+ * and a runtime that cannot reserve them aborts the whole process.
+ */
+export const WORKERS_ADDRESS_SPACE = 16 * 2 ** 30;
+
+/** Refuses, in one line, a backend that a `ulimit -v` would make abort or fail with a misleading message. */
+export function checkAddressSpace(backend: string, limit = addressSpaceLimit()): void {
+  if (limit === null || backend !== 'workers' || limit >= WORKERS_ADDRESS_SPACE) return;
+  throw new UsageError(
+    `--backend workers: this process may use only ${gb(limit)} of address space (ulimit -v), and the worker threads reserve about ${gb(WORKERS_ADDRESS_SPACE)}; ` +
+      'use --backend cpu or raise the limit',
+  );
+}
+
+/** A WebAssembly out-of-memory message, with what limits the process where that is known. */
+export function explainOutOfMemory(message: string, limit = addressSpaceLimit()): string {
+  if (!/could not allocate memory|Cannot allocate Wasm memory|Out of memory/i.test(message)) return message;
+  const why = limit === null ? 'the machine is out of memory' : `this process may use only ${gb(limit)} of address space (ulimit -v)`;
+  return `could not reserve memory for the WebAssembly kernels: ${why}; ${limit === null ? "use smaller layers" : "raise the limit"} (${message})`;
 }

@@ -32,7 +32,7 @@ import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
 import { checkOutputs } from './outputs.ts';
 import { catchStopSignals } from './signals.ts';
-import { checkTrainingMemory, trainingMemory } from './limits.ts';
+import { checkAddressSpace, checkTrainingMemory, trainingMemory } from './limits.ts';
 import { checkSameData, dataIdentity, resumeDataDir, storedIdentity } from './data-identity.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
@@ -195,6 +195,7 @@ export async function train(argv: string[]): Promise<number> {
   const stop = catchStopSignals((name) => (text ? `\n${name === 'SIGINT' ? 'Ctrl-C: ' : 'SIGTERM: '}stopping after the current step (again to quit now)\n` : ''));
   await checkOutputs({ save: cfg.save, plot: cfg.plot, checkpoint: cfg.checkpoint });
   const threads = cfg.backend === 'workers' ? (cfg.workers ?? coreCount()) : 1;
+  checkAddressSpace(cfg.backend);
   checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : `--hidden ${cfg.spec.hidden.join(',')}`, cfg.backend);
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
