@@ -212,9 +212,10 @@ export async function train(argv: string[]): Promise<number> {
     throw stop.signal.aborted ? new Interrupted(undefined, stop.received) : e;
   });
   (downloadBar as ProgressBar | null)?.clear();
-  // A checkpoint records its data; a resume refuses data that has changed.
-  const dataId = cfg.checkpoint ? await dataIdentity(mnist.source) : null;
-  if (storedData) checkSameData(cfg.resume!, storedData, dataId!);
+  // A checkpoint records its data (hashed while training starts); a resume refuses data that has changed.
+  const dataId = cfg.checkpoint ? dataIdentity(mnist.source) : null;
+  dataId?.catch(() => {});
+  if (storedData) checkSameData(cfg.resume!, storedData, (await dataId)!);
 
   const available = mnist.train.count;
   if (cfg.limit !== undefined && cfg.limit > available) throw new UsageError(`--limit ${cfg.limit} is more than the ${available} training images`);
@@ -251,7 +252,7 @@ export async function train(argv: string[]): Promise<number> {
     ? async (p: FitProgress) => {
         // Nothing that is not finite is ever written over a checkpoint.
         if (!p.state.params.every(Number.isFinite)) return;
-        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: { ...settings, ...(dataId ? { data: dataId } : {}) } }));
+        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: { ...settings, ...(dataId ? { data: await dataId } : {}) } }));
       }
     : undefined;
 
