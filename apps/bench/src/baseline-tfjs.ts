@@ -67,3 +67,4 @@ export async function tfjsStepMs(t: Tf, steps: number): Promise<number> {
   opt.dispose();
   return ms;
 }
+

@@ -6,10 +6,12 @@
  * batch 100) for the cpu backend, the workers backend at 1 and 2 threads,
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
  * and scale to 600, as they say), the ratios, and the peak memory of a
- * 2-worker training run.
+ * 2-worker training run; then the same epoch of the default CNN (steps
+ * timed and scaled) on cpu and 2 workers (TensorFlow.js cannot be timed on
+ * it: its wasm backend has no kernel for a convolution's weight gradient).
  *
  *   npm run bench                  # everything on the CPU
- *   npm run bench -- --only epoch  # or gemm; --json for JSON lines; --reps N; --no-baselines
+ *   npm run bench -- --only epoch  # or gemm, or cnn (--cnn-steps 30); --json for JSON lines; --reps N; --no-baselines
  *   npm run bench -- --only gpu    # the WebGPU backend: adapter, epoch at batch 100 and 4096,
  *                                  # GEMM GFLOP/s (--gemm-size 4096, --gpu-steps 20)
  */
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { cpuBackend, defaultSpec, fastKernelsPath, initParams, sliceDataset } from '@dnn/nn';
-import { epochSeconds, gemmMs, gemmPaths } from './ours.ts';
+import { cnnEpochSeconds, epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { gflops } from './timing.ts';
 import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     'rss-run': { type: 'string' },
     'gpu-steps': { type: 'string', default: '20' },
     'gemm-size': { type: 'string', default: '4096' },
+    'cnn-steps': { type: 'string', default: '30' },
   },
 });
 const reps = Number(values.reps);
@@ -113,6 +116,31 @@ async function epochSection(): Promise<void> {
   out({ section: 'memory', backend: 'workers x2', maxRssMB: rss }, `  peak resident memory of a 2-worker training epoch (with validation): ${fmt(rss, 0)} MB`);
 }
 
+/** The default CNN's epoch: dnn on one thread and on two workers, each from timed steps. */
+async function cnnSection(): Promise<void> {
+  const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
+  const steps = Number(values['cnn-steps']);
+  out(
+    { section: 'cnn', runtime, kernels: fastKernelsPath(), steps },
+    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}; ${runtime})`,
+  );
+  const rows: Record<string, number> = {};
+  const time = async (name: string, f: () => Promise<number>) => {
+    let min = Infinity;
+    for (let i = 0; i < reps; i++) min = Math.min(min, await f());
+    rows[name] = min;
+    out({ section: 'cnn', backend: name, seconds: min }, `  ${name.padEnd(28)} ${fmt(min, 2)} s`);
+  };
+  await time('cpu', () => cnnEpochSeconds(train, cpuBackend(), steps));
+  await time('workers x2', () => cnnEpochSeconds(train, workersBackend({ workers: 2 }), steps));
+  const ratios: Record<string, number> = { 'workers x2 speed-up over cpu': rows.cpu / rows['workers x2'] };
+  ratios['workers x2 / PyTorch 6.2-7.5 s (issue #12 figure, not measured here), vs 6.2 s'] = rows['workers x2'] / 6.2;
+  for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(62)} ${fmt(v, 2)}x`);
+  // Checked with @tensorflow/tfjs 4: the wasm backend has no Conv2DBackpropFilter kernel, and the cpu
+  // backend's takes about a minute for the second conv's weight gradient, so neither is timed here.
+  out({ section: 'cnn', note: 'no TensorFlow.js baseline' }, '  TensorFlow.js: not timed (wasm cannot train a conv layer: no Conv2DBackpropFilter kernel; cpu takes about a minute per step)');
+}
+
 /** The WebGPU backend: the adapter, epoch times at two batch sizes (steps timed, then scaled), and the GEMM. */
 async function gpuSection(): Promise<void> {
   const { webgpuBackend, createGpuGemm } = await import('@dnn/backend-webgpu');
@@ -146,6 +174,7 @@ if (values['rss-run']) await rssRun(values['rss-run']);
 else {
   if (!values.only || values.only === 'gemm') await gemmSection();
   if (!values.only || values.only === 'epoch') await epochSection();
+  if (!values.only || values.only === 'cnn') await cnnSection();
   if (values.only === 'gpu') await gpuSection();
   process.exit(0);
 }

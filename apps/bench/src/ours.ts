@@ -1,6 +1,6 @@
 /** dnn's own numbers: GEMM per path, and training epochs per backend. */
 import { createBlockedGemm, createWasmGemm, detectSharedSimd, detectSimd, randomArray, Rng, SharedKernels, type GemmFn } from '@dnn/tensor';
-import { cpuBackend, defaultSpec, fit, type Backend, type Dataset } from '@dnn/nn';
+import { cpuBackend, defaultCnnSpec, defaultSpec, fit, initParams, type Backend, type Dataset } from '@dnn/nn';
 import type { Shape } from './shapes.ts';
 import { best } from './timing.ts';
 
@@ -73,4 +73,23 @@ export async function epochSeconds(data: Dataset, backend: Backend = cpuBackend(
     backend,
   });
   return r.history[0].seconds;
+}
+
+/**
+ * Seconds per 60,000-image epoch of the default CNN (Adam, batch 100): `steps`
+ * steps timed after a warm-up, scaled to 600 (a full CNN epoch on one thread
+ * takes minutes).
+ */
+export async function cnnEpochSeconds(data: Dataset, backend: Backend, steps: number): Promise<number> {
+  const spec = defaultCnnSpec();
+  const trainer = await backend.createTrainer({ spec, params: initParams(spec, 1), optimizer: { name: 'adam' }, data, maxBatch: 100 });
+  try {
+    const order = Uint32Array.from({ length: data.count }, (_, i) => i);
+    await trainer.train(order, 0, 300, 100, 1e-3);
+    const start = performance.now();
+    await trainer.train(order, 300, steps * 100, 100, 1e-3);
+    return ((performance.now() - start) / steps) * 0.6;
+  } finally {
+    await trainer.dispose();
+  }
 }

@@ -5,7 +5,7 @@
  * drawn on a canvas with the same preprocessing as `dnn-cli predict`.
  */
 import { datasetFromIdx, grayFromRgba, maybeGunzip, mnistFromImage, EmptyImageError, MNIST_FILES } from '@dnn/data-mnist/core';
-import { decodeModel, encodeModel, hiddenActivations, predict, validateSpec, type Dataset, type Model } from '@dnn/nn';
+import { decodeModel, defaultCnnSpec, encodeModel, formatArch, hiddenActivations, layerSizes, mlpView, predict, validateSpec, type Dataset, type Model } from '@dnn/nn';
 import { drawChart, type ChartPoint } from './chart.ts';
 import type { FromTrainer, TrainRequest } from './protocol.ts';
 
@@ -17,10 +17,18 @@ let model: Model | null = null;
 const points: ChartPoint[] = [];
 
 for (const a of hiddenActivations()) $<HTMLSelectElement>('activation').add(new Option(a, a, a === 'relu', a === 'relu'));
-for (const id of ['hidden', 'lr', 'batch', 'epochs', 'limit', 'optimizer', 'activation']) {
+for (const id of ['network', 'hidden', 'lr', 'batch', 'epochs', 'limit', 'optimizer', 'activation']) {
   const v = params.get(id);
   if (v !== null) $<HTMLInputElement>(id).value = v;
 }
+
+// The CNN is the default one; the MLP's fields apply to the MLP only.
+const network = $<HTMLSelectElement>('network');
+const mlpFields = () => {
+  for (const id of ['hidden', 'activation']) $<HTMLInputElement>(id).disabled = network.value === 'cnn';
+};
+network.addEventListener('change', mlpFields);
+mlpFields();
 
 /** Which backends this page can use, best first, with the reason for each. */
 async function backends(): Promise<{ name: TrainRequest['backend']; why: string }[]> {
@@ -89,7 +97,11 @@ $('train').addEventListener('click', () => {
   const act = $<HTMLSelectElement>('activation').value;
   let spec;
   try {
-    spec = validateSpec({ inputSize: 784, hidden, activations: hidden.map(() => act), outputSize: 10, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
+    if (network.value === 'cnn' && select.value === 'webgpu') throw new Error('the webgpu backend runs dense layers only so far; pick workers or cpu for the CNN');
+    spec =
+      network.value === 'cnn'
+        ? defaultCnnSpec()
+        : validateSpec({ inputSize: 784, hidden, activations: hidden.map(() => act), outputSize: 10, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
   } catch (err) {
     $('status').textContent = (err as Error).message;
     return;
@@ -236,7 +248,7 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   if (!f) return;
   try {
     model = decodeModel(new Uint8Array(await f.arrayBuffer())).model;
-    $('status').textContent = `loaded ${f.name}: ${[784, ...model.spec.hidden, 10].join('-')}`;
+    $('status').textContent = `loaded ${f.name}: ${mlpView(model.spec) ? layerSizes(model.spec).join('-') : formatArch(model.spec)}`;
     $<HTMLButtonElement>('save').disabled = false;
     updatePrediction();
   } catch (err) {

@@ -13,7 +13,7 @@ const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as
 const skip = process.env.DNN_SIMD === 'off' ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
 const appDir = dirname(createRequire(import.meta.url).resolve('@dnn/playground/package.json'));
 
-test('the playground trains with WebGPU and the worker pool, predicts a drawn digit, and shows it', { skip, timeout: 300_000 }, async () => {
+test('the playground trains with WebGPU and the worker pool (MLP) and the CNN on workers, predicts a drawn digit, and shows it', { skip, timeout: 300_000 }, async () => {
   const { chromium } = await import('playwright-core');
   const { startServer } = await import(join(appDir, 'serve.mjs'));
   const server = await startServer(0);
@@ -26,8 +26,11 @@ test('the playground trains with WebGPU and the worker pool, predicts a drawn di
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    for (const backend of ['webgpu', 'workers']) {
-      await page.goto(`http://127.0.0.1:${port}/?backend=${backend}&epochs=2&limit=3000&hidden=64&lr=0.003&autostart=1`);
+    await page.goto(`http://127.0.0.1:${port}/?backend=webgpu&network=cnn&autostart=1`);
+    await page.waitForFunction(() => /runs dense layers only/.test(document.getElementById('status')?.textContent ?? ''), null, { timeout: 60_000 });
+    for (const [backend, network] of [['webgpu', 'mlp'], ['workers', 'mlp'], ['workers', 'cnn']]) {
+      const epochs = network === 'cnn' ? 1 : 2;
+      await page.goto(`http://127.0.0.1:${port}/?backend=${backend}&network=${network}&epochs=${epochs}&limit=3000&hidden=64&lr=0.003&autostart=1`);
       await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 240_000 });
       const status = await page.textContent('#status');
       assert.match(status ?? '', /^done/, `${backend}: ${status}`);

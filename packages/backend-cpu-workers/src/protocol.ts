@@ -19,6 +19,8 @@ export type ToWorker =
       spec: ModelSpec;
       optimizer: OptimizerConfig;
       maxBatch: number;
+      /** The run's seed, for dropout's masks. */
+      seed: number;
       /** False when DNN_SIMD=off asked for the TypeScript kernels. */
       simd: boolean;
       fault?: FaultInjection;

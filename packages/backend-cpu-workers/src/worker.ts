@@ -58,6 +58,7 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
   const pHi = Math.floor(((index + 1) * n) / workers);
   let loss = 0;
   let step = m.firstStep;
+  const pass = { seed: init.seed, step, rowOffset: 0 };
   for (let b = m.start; b < m.start + m.count; b += m.batchSize, step++) {
     if (fault && fault.worker === index && fault.step === step) injectFault(fault.kind);
     const rows = Math.min(m.batchSize, m.start + m.count - b);
@@ -66,7 +67,10 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
     if (hi > lo) {
       loadBatch(ws, x, labels, order, b + lo, hi - lo);
       // Normalised by the whole batch, so the workers' gradients add up to the batch mean's.
-      loss += computeGradients(ws, params, mine, hi - lo, kernels, rows);
+      // Dropout's mask is indexed by the row in the whole batch, so any split gives the same masks.
+      pass.step = step;
+      pass.rowOffset = lo;
+      loss += computeGradients(ws, params, mine, hi - lo, kernels, rows, pass);
     } else {
       mine.fill(0);
     }

@@ -14,6 +14,7 @@ import {
   forward,
   kernelsOver,
   loadBatch,
+  outputWidth,
   simdSetting,
   workspaceFloats,
   type Backend,
@@ -138,7 +139,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, simd: env !== 'off', fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, simd: env !== 'off', fault };
     h.post(init);
   }
   try {
@@ -152,6 +153,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   const kernels = kernelsOver(shared);
   const ws = createWorkspace(spec, 256, kernels.alloc);
   const identity = new Uint32Array(256);
+  const width = outputWidth(ws);
 
   const dispose = async () => {
     if (disposed) return;
@@ -177,12 +179,12 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     async predict(d: Dataset, from, to) {
       if (failure) throw failure;
       // Between chunks the workers are idle, so the main thread may read the parameters.
-      const out = new Float32Array((to - from) * spec.outputSize);
+      const out = new Float32Array((to - from) * width);
       for (let r = from; r < to; r += 256) {
         const rows = Math.min(256, to - r);
         for (let i = 0; i < rows; i++) identity[i] = r + i;
         loadBatch(ws, d.x, d.labels, identity, 0, rows);
-        out.set(forward(ws, views.params, rows, kernels).subarray(0, rows * spec.outputSize), (r - from) * spec.outputSize);
+        out.set(forward(ws, views.params, rows, kernels).subarray(0, rows * width), (r - from) * width);
       }
       return out;
     },

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '@dnn/tensor';
-import { cpuBackend, fit, validateSpec, type Dataset, type FitOptions, type OptimizerName } from '@dnn/nn';
+import { maxRelativeError, Rng } from '@dnn/tensor';
+import { cpuBackend, defaultCnnSpec, fit, initParams, validateSpec, type Dataset, type FitOptions, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
 
 /** Gaussian blobs stored as bytes: learnable, and quick. */
@@ -93,4 +93,53 @@ test('no worker outlives the run: a script that trains then returns exits by its
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /trained 1 epoch/);
   assert.match(r.stdout, /failed as expected: worker 1 failed/);
+});
+
+/** Steps of a trainer over rows 0.., returning the loss of each chunk of 10 steps and the final parameters. */
+async function steps(backend: ReturnType<typeof cpuBackend>, s: ModelSpec, d: Dataset, count: number, batch: number) {
+  const t = await backend.createTrainer({ spec: s, params: initParams(s, 2), optimizer: { name: 'adam' }, data: d, maxBatch: batch, seed: 8 });
+  try {
+    const order = Uint32Array.from({ length: d.count }, (_, i) => (i * 7919) % d.count);
+    const losses: number[] = [];
+    for (let i = 0; i < count; i += 10) losses.push((await t.train(order, i * batch, 10 * batch, batch, 1e-3)).lossSum);
+    return { losses, params: await t.getParams(), out: await t.predict(d, 0, 40) };
+  } finally {
+    await t.dispose();
+  }
+}
+
+test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4', async () => {
+  const images = blobs(1000, 784, 10);
+  const cnn = defaultCnnSpec();
+  const ref = await steps(cpuBackend(), cnn, images, 50, 20);
+  for (const workers of [1, 2, 3]) {
+    const r = await steps(workersBackend({ workers }), cnn, images, 50, 20);
+    r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
+    const e = maxRelativeError(r.params, ref.params, 1e-2);
+    assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
+    assert.ok(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions`);
+  }
+});
+
+test('dropout masks are the same on any number of workers (counter-based)', async () => {
+  const images = blobs(400, 2 * 9 * 9, 4);
+  const s = validateSpec({
+    input: { shape: [2, 9, 9], scale: 1 / 255 },
+    layers: [
+      { kind: 'conv2d', out: 6, kernel: 3, stride: 2, padding: 'same' },
+      { kind: 'relu' },
+      { kind: 'dropout', rate: 0.3 },
+      { kind: 'maxpool2d' },
+      { kind: 'flatten' },
+      { kind: 'dense', out: 12 },
+      { kind: 'dropout', rate: 0.5 },
+      { kind: 'dense', out: 4 },
+      { kind: 'softmax' },
+    ],
+    loss: 'cross-entropy',
+  });
+  const ref = await steps(cpuBackend(), s, images, 30, 13);
+  const r = await steps(workersBackend({ workers: 3 }), s, images, 30, 13);
+  r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
+  assert.ok(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4);
 });

@@ -8,6 +8,7 @@
  * is no display, so users need no environment variables.
  * @module
  */
+/// <reference types="@webgpu/types" preserve="true" />
 
 export type AdapterChoice = 'auto' | 'hardware' | 'software';
 
@@ -18,6 +19,17 @@ export interface GpuContext {
   route: string;
   /** Keeps Dawn's GPU object alive while the device is in use. */
   keepAlive?: unknown;
+}
+
+/**
+ * Node or Bun without the npm package `webgpu` (an optional peer
+ * dependency: Dawn's binaries are large, and only this route needs them).
+ */
+export class WebGpuPackageMissingError extends Error {
+  constructor() {
+    super('WebGPU in Node and Bun needs the npm package "webgpu" (Dawn), which is not installed: npm install webgpu');
+    this.name = 'WebGpuPackageMissingError';
+  }
 }
 
 /** No adapter could be found; says which routes were tried. */
@@ -58,7 +70,10 @@ export async function findDevice(options: FindOptions = {}): Promise<GpuContext>
     const name = 'webgpu';
     dawn = (await import(name)) as unknown as typeof dawn;
   } catch (e) {
-    throw new Error(`WebGPU needs the npm package "webgpu" in Node and Bun (${(e as Error).message})`);
+    // Only the package itself missing; a broken install (say, no Dawn binary for this platform) keeps its own message.
+    const err = e as { code?: string; message?: string };
+    if (/cannot find (package|module) ['"]webgpu['"]/i.test(err.message ?? '')) throw new WebGpuPackageMissingError();
+    throw new Error(`WebGPU needs the npm package "webgpu" in Node and Bun, which failed to load (${err.message})`);
   }
   Object.assign(globalThis, dawn.globals);
   if (choice !== 'software') {

@@ -7,7 +7,7 @@
  * when asked.
  * @module
  */
-import { createOptimizer, paramLayout, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { createOptimizer, mlpView, paramLayout, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import * as W from './wgsl.ts';
 
@@ -25,7 +25,10 @@ interface Dispatch {
 
 export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): Promise<Trainer> {
   const { device } = ctx;
-  const { spec, data } = opts;
+  const { data } = opts;
+  // The WGSL step is the fused MLP's: it runs a layer list's MLP view.
+  const spec = mlpView(opts.spec);
+  if (!spec) throw new Error('the webgpu backend runs dense layers only so far; use --backend cpu or workers');
   const layout = paramLayout(spec);
   const L = layout.layers.length;
   const acts = [...spec.activations, spec.output];

@@ -9,7 +9,7 @@ import { BACKEND_INTERFACE_VERSION, type Backend } from '@dnn/nn';
 import { describeAdapter, findDevice, type FindOptions, type GpuContext } from './device.ts';
 import { createGpuTrainer } from './gpu-trainer.ts';
 
-export { type AdapterChoice, type FindOptions, type GpuContext, NoAdapterError, findDevice, describeAdapter } from './device.ts';
+export { type AdapterChoice, type FindOptions, type GpuContext, NoAdapterError, WebGpuPackageMissingError, findDevice, describeAdapter } from './device.ts';
 
 /**
  * Creates the WebGPU backend, finding a device first.

@@ -18,6 +18,7 @@ test('train --json on real MNIST: start, epoch and done events, accuracy above a
   assert.equal(start.backend, 'cpu');
   assert.match(start.runtime, /^(node|bun|deno) \d+\./);
   assert.deepEqual(start.architecture, [784, 64, 10]);
+  assert.equal(start.arch, 'dense64,relu,dense10,softmax');
   assert.equal(start.parameters, 784 * 64 + 64 + 64 * 10 + 10);
   assert.equal(start.trainSize, 5000);
   assert.equal(start.validationSize, 1000);

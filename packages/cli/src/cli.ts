@@ -5,6 +5,8 @@
  */
 import './relaxed-simd.ts';
 import { DataError } from '@dnn/data-mnist';
+import { WebGpuPackageMissingError } from '@dnn/backend-webgpu';
+import { runFilteringDawn, shouldFilterDawn, webgpuMissingHint } from './dawn.ts';
 import { DivergedError, ModelFileError } from '@dnn/nn';
 import { Interrupted, UsageError } from './errors.ts';
 import { nearest } from './suggest.ts';
@@ -69,12 +71,15 @@ function describe(e: unknown): string {
   if (e instanceof UsageError || e instanceof DataError || e instanceof ModelFileError || e instanceof DivergedError || e instanceof Interrupted) {
     return e.message;
   }
+  if (e instanceof WebGpuPackageMissingError) return webgpuMissingHint(process.argv.slice(2));
   const err = e as { code?: string; path?: string; message?: string };
   if (err?.code && err.path) return `${err.path}: ${err.message}`;
   return explainOutOfMemory(err?.message ?? String(e));
 }
 
-main(process.argv.slice(2)).then(
+// Commands that load Dawn run in a child whose stderr drops Dawn's warnings (see dawn.ts).
+const argv = process.argv.slice(2);
+(shouldFilterDawn(argv, process.env) ? runFilteringDawn(process.argv[1]!, argv) : main(argv)).then(
   (code) => process.exit(code),
   (e) => {
     process.stderr.write(`dnn-cli: error: ${describe(e)}\n`);

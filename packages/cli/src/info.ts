@@ -1,8 +1,9 @@
 /** `dnn-cli info`: version, runtime, cores, and which backends and kernels this machine has. */
 import { coreCount } from '@dnn/backend-cpu-workers';
-import { describeAdapter, findDevice } from '@dnn/backend-webgpu';
+import { describeAdapter, findDevice, WebGpuPackageMissingError } from '@dnn/backend-webgpu';
 import { fastKernelsPath } from '@dnn/nn';
 import { detectSharedSimd, detectSimd } from '@dnn/tensor';
+import { webgpuMissingHint } from './dawn.ts';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { runtimeName } from './runtime.ts';
 import { VERSION } from './version.ts';
@@ -25,6 +26,11 @@ export async function infoCommand(argv: string[]): Promise<number> {
       adapters.push(describeAdapter(ctx));
       ctx.device.destroy?.();
     } catch (e) {
+      // Without the `webgpu` package no route can work: say once how to add it.
+      if (e instanceof WebGpuPackageMissingError) {
+        failures.splice(0, failures.length, webgpuMissingHint(['info']));
+        break;
+      }
       failures.push(`${adapter}: ${(e as Error).message}`);
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSpec, workspaceFloats } from '@dnn/nn';
+import { defaultCnnSpec, defaultSpec, layerShapes, parameterCount, parseArch, workspaceFloats } from '@dnn/nn';
 import { spawnSync } from 'node:child_process';
 import { addressSpaceLimit, checkAddressSpace, checkTrainingMemory, checkWorkers, explainOutOfMemory, trainingMemory } from './limits.ts';
 import { CLI, runCli } from './test-helpers.ts';
@@ -19,6 +19,25 @@ test('the estimate counts weights, gradients, optimizer slots and activations', 
   assert.doesNotThrow(() => checkTrainingMemory(adam, '--hidden 400,200', 'cpu', 8e9));
 });
 
+test('the estimate covers every layer kind: conv parameters from the shape function, im2col columns in the workspace', () => {
+  const cnn = defaultCnnSpec();
+  const p = layerShapes(cnn).reduce((n, l) => n + l.params, 0);
+  assert.equal(p, 16 * 25 + 16 + 32 * 16 * 25 + 32 + 128 * 512 + 128 + 10 * 128 + 10);
+  const e = trainingMemory(cnn, 100, 'adam');
+  assert.equal(e.parameters, p);
+  assert.equal(e.kernelBytes, 4 * (3 * p + p + workspaceFloats(cnn, 256)));
+  // The first conv's im2col columns alone (5x5 taps x 24x24 positions x 256 rows) are in it, and its activations.
+  const columns = 25 * 24 * 24 * 256;
+  const activations = 256 * (784 + 2 * 16 * 24 * 24);
+  assert.ok(e.kernelBytes > 4 * (4 * p + columns + activations), `${e.kernelBytes}`);
+  // Wide same-padded convs on 28x28 need gigabytes of columns with few parameters: refused, naming --arch.
+  const wide = parseArch('conv512x3same,relu,conv512x3same,relu,dense10');
+  const w = trainingMemory(wide, 100, 'adam');
+  assert.equal(w.parameters, parameterCount(wide));
+  assert.ok(w.parameters < 7e6 && w.kernelBytes > 2 ** 31, `${w.parameters} ${w.kernelBytes}`);
+  assert.throws(() => checkTrainingMemory(w, '--arch conv512x3same,relu,conv512x3same,relu,dense10', 'cpu', 64e9), /^UsageError: --arch conv512x3same,relu,conv512x3same,relu,dense10: 6,379,018 parameters; training needs about [\d.]+ GB, [\d.]+ GB of it in the CPU kernels' memory/);
+});
+
 test('limits refuse in one line what would not fit, before anything is allocated', () => {
   const big = trainingMemory(defaultSpec({ hidden: [20000, 20000] }), 100, 'adam');
   assert.throws(() => checkTrainingMemory(big, '--hidden 20000,20000', 'cpu', 64e9), /^UsageError: --hidden 20000,20000: 415,920,010 parameters; training needs about \d+\.\d GB, \d+\.\d GB of it in the CPU kernels' memory, which holds at most 2\.1 GB; use smaller layers$/);
@@ -30,9 +49,10 @@ test('limits refuse in one line what would not fit, before anything is allocated
   assert.doesNotThrow(() => checkWorkers(undefined, 1));
 });
 
-test('the CLI refuses a huge network and a thousand workers at once, exit 2', () => {
+test('the CLI refuses a huge network (MLP or layer list) and a thousand workers at once, exit 2', () => {
   for (const [args, re] of [
     [['--hidden', '100000,100000'], /^dnn-cli: error: --hidden 100000,100000: 10,079,600,010 parameters; training needs about [\d.]+ GB/],
+    [['--arch', 'conv512x3same,relu,conv512x3same,relu,dense10'], /^dnn-cli: error: --arch conv512x3same,relu,conv512x3same,relu,dense10: 6,379,018 parameters; training needs about [\d.]+ GB/],
     [['--backend', 'workers', '--workers', '1000'], /^dnn-cli: error: --workers 1000 is more than 4 per core/],
   ] as [string[], RegExp][]) {
     const started = Date.now();

@@ -2,8 +2,10 @@
  * Limits on what a flag can ask, checked before anything is allocated:
  * `--workers` at most 4 threads per core, and the memory a network needs to
  * train estimated from its spec and refused, in one line, when it would not
- * fit. The estimate is written against the layer sizes of today's spec (dense
- * layers); a new layer kind adds its own terms in `trainingMemory`.
+ * fit. The estimate is @dnn/nn's own accounting, so it covers every layer
+ * kind: `parameterCount` and `workspaceFloats` both read the spec's shape
+ * function (`layerShapes`), the workspace with every layer's activations,
+ * deltas and kernel scratch (a convolution's im2col columns included).
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createModel, decodeModel, defaultSpec, encodeModel } from '@dnn/nn';
+import { createModel, decodeModel, defaultCnnSpec, defaultSpec, encodeModel, validateSpec } from '@dnn/nn';
 import { digitPicture, encodeTestPng } from './png-fixtures.ts';
 import { events, runCli } from './test-helpers.ts';
 
@@ -20,16 +20,23 @@ test('a model with a NaN weight or the wrong number of outputs: one line naming 
   await writeFile(nan, encodeModel(model));
   const five = join(dir, 'five.safetensors');
   await writeFile(five, encodeModel(createModel(defaultSpec({ hidden: [4], outputSize: 5 }))));
+  // A layer list (a small CNN) ending in 5 outputs: the same check, from its last layer.
+  const fiveCnn = join(dir, 'five-cnn.safetensors');
+  const cnn = defaultCnnSpec();
+  await writeFile(fiveCnn, encodeModel(createModel(validateSpec({ ...cnn, layers: [...cnn.layers.slice(0, -2), { kind: 'dense', out: 5 }, { kind: 'softmax' }] }))));
   const png = join(dir, 'seven.png');
   const { width, height, gray } = digitPicture();
   await writeFile(png, encodeTestPng(width, height, 0, 8, gray));
   for (const args of [['eval', '--model'], ['predict', png, '--model']]) {
     const a = runCli([...args, nan]);
     assert.equal(a.code, 1, a.stderr);
-    assert.match(a.stderr, /^dnn-cli: error: .*nan\.safetensors: tensor layers\.0\.weight holds a non-finite value \(NaN\) at index 0; the model is unusable\n$/);
+    assert.match(a.stderr, /^dnn-cli: error: .*nan\.safetensors: tensor 0\.weight holds a non-finite value \(NaN\) at index 0; the model is unusable\n$/);
     const b = runCli([...args, five]);
     assert.equal(b.code, 1, b.stderr);
     assert.match(b.stderr, /^dnn-cli: error: .*five\.safetensors: has 5 outputs, the data has 10 classes/);
+    const c = runCli([...args, fiveCnn]);
+    assert.equal(c.code, 1, c.stderr);
+    assert.match(c.stderr, /^dnn-cli: error: .*five-cnn\.safetensors: has 5 outputs, the data has 10 classes/);
   }
 });
 

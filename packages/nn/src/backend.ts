@@ -25,6 +25,8 @@ export interface TrainerOptions {
   data: Dataset;
   /** Largest batch `train` will be given. */
   maxBatch: number;
+  /** The run's seed: dropout's masks derive from it (default 0). */
+  seed?: number;
 }
 
 export interface TrainResult {

@@ -2,7 +2,8 @@
  * Checkpoints: the whole state of a training run, enough to continue it and
  * end with exactly the weights of a run that was never interrupted. Stored
  * as safetensors: the parameters under the model's tensor names, the
- * optimizer slots as `optimizer.slot{i}`, and the position in the run (epoch,
+ * optimizer slots as `optimizer.slot{i}`
+ * (checkpoints of MLP-only versions, `dnn-checkpoint/1`, still load), and the position in the run (epoch,
  * rows done, step count, partial loss, history) and the run's settings in the
  * metadata. The shuffle needs no saved state: each epoch's order is derived
  * from the seed and the epoch number.
@@ -14,7 +15,9 @@ import { modelTensors, paramsFromTensors, specFromMetadata } from './model-file.
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors.ts';
 import { validateSpec, type ModelSpec } from './spec.ts';
 
-export const CHECKPOINT_FORMAT = 'dnn-checkpoint/1';
+export const CHECKPOINT_FORMAT = 'dnn-checkpoint/2';
+/** Checkpoints of MLP-only versions (tensors named `layers.{i}.weight`); still read. */
+export const CHECKPOINT_FORMAT_MLP = 'dnn-checkpoint/1';
 
 /** What a trainer holds: parameters, optimizer slots and the number of steps taken. */
 export interface TrainerState {
@@ -60,12 +63,13 @@ export function encodeCheckpoint(cp: Checkpoint): Uint8Array {
 
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const { tensors, metadata } = decodeSafetensors(bytes);
-  if (metadata['dnn.format'] !== CHECKPOINT_FORMAT) {
-    throw new ModelFileError(`not a checkpoint (format ${JSON.stringify(metadata['dnn.format'] ?? null)}, expected ${CHECKPOINT_FORMAT})`);
+  const format = metadata['dnn.format'];
+  if (format !== CHECKPOINT_FORMAT && format !== CHECKPOINT_FORMAT_MLP) {
+    throw new ModelFileError(`not a checkpoint (format ${JSON.stringify(format ?? null)}, expected ${CHECKPOINT_FORMAT})`);
   }
   const spec = specFromMetadata(metadata);
   checkFiniteTensors(tensors.values());
-  const params = paramsFromTensors(spec, tensors);
+  const params = paramsFromTensors(spec, tensors, '', format === CHECKPOINT_FORMAT_MLP ? 'mlp' : 'sequential');
   let position: { epoch: number; rowsDone: number; lossSum: number; steps: number; slots: number };
   let history: EpochEvent[];
   let config: Record<string, unknown>;

@@ -6,7 +6,8 @@
 import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
 import type { TrainerState } from './checkpoint.ts';
-import { computeGradients, createWorkspace, fastKernels, fastKernelsPath, forward, loadBatch, referenceKernels, type Kernels } from './network.ts';
+import { fastKernels, fastKernelsPath, referenceKernels, type Kernels } from './kernels.ts';
+import { computeGradients, createWorkspace, forward, loadBatch, outputWidth } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
 
 /** Rows per forward pass when predicting. */
@@ -31,6 +32,7 @@ export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast' }
 
 function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
   const { spec, data } = opts;
+  // One workspace for training and prediction; the MLP gets the fused step.
   // With an allocator, every buffer lives where the kernels compute in place.
   const alloc = kernels.alloc ?? ((n: number) => new Float32Array(n));
   const params = alloc(opts.params.length);
@@ -39,6 +41,8 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
   const optimizer = createOptimizer(opts.optimizer, kernels);
   const state = optimizer.init(params.length, alloc);
   const ws = createWorkspace(spec, Math.max(opts.maxBatch, PREDICT_CHUNK), alloc);
+  const width = outputWidth(ws);
+  const pass = { seed: opts.seed ?? 0, step: 0 };
   let steps = 0;
   const identity = new Uint32Array(ws.maxBatch);
 
@@ -49,20 +53,21 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
       for (let b = start; b < start + count; b += batchSize) {
         const rows = Math.min(batchSize, start + count - b);
         loadBatch(ws, data.x, data.labels, order, b, rows);
-        lossSum += computeGradients(ws, params, grads, rows, kernels);
+        pass.step = steps + 1;
+        lossSum += computeGradients(ws, params, grads, rows, kernels, rows, pass);
         steps++;
         optimizer.update(params, grads, state, lr, steps);
       }
       return { lossSum, rows: count, steps };
     },
     async predict(d: Dataset, from, to) {
-      const out = new Float32Array((to - from) * spec.outputSize);
+      const out = new Float32Array((to - from) * width);
       for (let r = from; r < to; r += PREDICT_CHUNK) {
         const rows = Math.min(PREDICT_CHUNK, to - r);
         for (let i = 0; i < rows; i++) identity[i] = r + i;
         loadBatch(ws, d.x, d.labels, identity, 0, rows);
         const y = forward(ws, params, rows, kernels);
-        out.set(y.subarray(0, rows * spec.outputSize), (r - from) * spec.outputSize);
+        out.set(y.subarray(0, rows * width), (r - from) * width);
       }
       return out;
     },

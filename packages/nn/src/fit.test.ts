@@ -6,7 +6,7 @@ import { blobs } from './test-data.ts';
 import { evaluate, predict } from './model.ts';
 import { metricsFromOutputs } from './metrics.ts';
 
-const spec = validateSpec({ ...defaultSpec(), inputSize: 16, hidden: [32], activations: ['relu'], outputSize: 4 });
+const spec = defaultSpec({ inputSize: 16, hidden: [32], activations: ['relu'], outputSize: 4 });
 const data = blobs(1200);
 const options = (over: Partial<FitOptions> = {}): FitOptions => ({
   epochs: 3,

@@ -9,7 +9,7 @@ import type { Backend, Trainer } from './backend.ts';
 import { cpuBackend } from './cpu-backend.ts';
 import { checkDataset, type Dataset } from './dataset.ts';
 import { initParams, STREAM } from './init.ts';
-import { layerSizes, type ModelSpec } from './spec.ts';
+import { inputSize, layerSizes, type ModelSpec } from './spec.ts';
 import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
 import type { OptimizerConfig } from './optimizers.ts';
@@ -132,7 +132,7 @@ export function checkFitOptions(data: Dataset, o: FitOptions): void {
  */
 export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): Promise<FitResult> {
   checkDataset(data, 'training data');
-  if (data.features !== spec.inputSize) throw new RangeError(`the data has ${data.features} features, the model takes ${spec.inputSize}`);
+  if (data.features !== inputSize(spec)) throw new RangeError(`the data has ${data.features} features, the model takes ${inputSize(spec)}`);
   checkFitOptions(data, options);
   const backend = options.backend ?? cpuBackend();
   const emit = options.onEvent ?? (() => {});
@@ -150,7 +150,7 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
     seed: options.seed,
   });
 
-  const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize });
+  const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize, seed: options.seed });
   const resume = options.resume;
   const history: EpochEvent[] = resume ? [...resume.history] : [];
   let validation: Metrics | null = null;

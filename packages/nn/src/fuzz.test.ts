@@ -46,7 +46,7 @@ function mutate(rng: Rng, bytes: Uint8Array, hot: number): Uint8Array {
   }
 }
 
-const spec = validateSpec({ ...defaultSpec(), inputSize: 6, hidden: [5], activations: ['relu'], outputSize: 3 });
+const spec = defaultSpec({ inputSize: 6, hidden: [5], activations: ['relu'], outputSize: 3 });
 const model = createModel(spec, 1);
 const headerLength = (b: Uint8Array) => 8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true));
 

@@ -1,8 +1,9 @@
 /**
- * @dnn/nn: multilayer perceptrons from a plain-data spec. Dense layers,
- * activations, losses, initialisation, optimizers, schedules, the training
- * loop and metrics, and the Backend interface that backends implement; the
- * single-thread CPU backend is the reference implementation.
+ * @dnn/nn: networks from a plain-data spec, a list of layers (dense,
+ * conv2d, maxpool2d, flatten, dropout, activations). Each layer's reference
+ * forward and backward, losses, initialisation, optimizers, schedules, the
+ * training loop and metrics, and the Backend interface that backends
+ * implement; the single-thread CPU backend is the reference implementation.
  * @module
  */
 export {
@@ -10,32 +11,53 @@ export {
   LOSSES,
   type ActivationName,
   type LossName,
+  LAYER_KINDS,
+  type LayerKind,
+  type LayerSpec,
+  type DenseLayer,
+  type Conv2dLayer,
+  type MaxPool2dLayer,
+  type FlattenLayer,
+  type DropoutLayer,
+  type ActivationLayer,
+  type InputSpec,
   type ModelSpec,
+  type MlpSpec,
+  type LayerInfo,
+  type ParamSlot,
   SpecError,
   defaultSpec,
+  defaultCnnSpec,
   validateSpec,
+  layersFromMlp,
+  layerShapes,
+  inputSize,
+  outputSize,
+  mlpView,
   hiddenActivations,
   layerSizes,
 } from './spec.ts';
+export { ArchError, parseArch, formatArch, ARCH_HELP } from './arch-syntax.ts';
 export { type LayerSlot, type ParamLayout, paramLayout, parameterCount } from './layout.ts';
 export { initParams, STREAM } from './init.ts';
 export { activate, activateBackward } from './activation.ts';
+export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver, simdSetting } from './kernels.ts';
 export {
-  type Kernels,
   type Workspace,
-  referenceKernels,
-  fastKernels,
-  fastKernelsPath,
-  kernelsOver,
-  simdSetting,
+  type MlpWorkspace,
+  type LayersWorkspace,
+  type PassOptions,
+  type WorkspaceOptions,
   workspaceFloats,
   createWorkspace,
   loadBatch,
   forward,
-  lossAndOutputGrad,
-  backward,
   computeGradients,
+  outputWidth,
 } from './network.ts';
+export { type LayerKernel, type LayerPass, type LayerTable } from './layers/layer.ts';
+export { referenceLayers, fastLayers } from './layers/tables.ts';
+export { dropoutHash, dropoutKeeps } from './layers/dropout.ts';
 export { OPTIMIZERS, type AdamKernel, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
 export { SCHEDULES, type ScheduleName, type ScheduleConfig, learningRateAt } from './schedules.ts';
 export { type Dataset, sliceDataset, checkDataset } from './dataset.ts';
@@ -62,6 +84,16 @@ export {
 export { type Model, createModel, predict, evaluate } from './model.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 export { type DataShape, checkFiniteTensors, modelDataMismatch } from './model-check.ts';
-export { MODEL_FORMAT, encodeModel, decodeModel, modelTensors, specFromMetadata, paramsFromTensors } from './model-file.ts';
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_MLP,
+  type TensorNaming,
+  type SpecOverride,
+  encodeModel,
+  decodeModel,
+  modelTensors,
+  specFromMetadata,
+  paramsFromTensors,
+} from './model-file.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
-export { CHECKPOINT_FORMAT, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';

@@ -5,7 +5,7 @@
  * @module
  */
 import { argmaxRows, meanSquaredError, softmaxCrossEntropy } from '@dnn/tensor';
-import type { ModelSpec } from './spec.ts';
+import { outputSize, type ModelSpec } from './spec.ts';
 
 export interface Metrics {
   /** Mean loss per example. */
@@ -20,7 +20,7 @@ export interface Metrics {
 
 /** Metrics of `outputs` ([count, outputSize], after the output activation) against `labels`. */
 export function metricsFromOutputs(spec: ModelSpec, outputs: Float32Array, labels: ArrayLike<number>): Metrics {
-  const classes = spec.outputSize;
+  const classes = outputSize(spec);
   const count = labels.length;
   if (outputs.length !== count * classes) throw new RangeError(`${outputs.length} outputs for ${count} labels of ${classes} classes`);
   const lossSum =

@@ -6,13 +6,13 @@ import { modelDataMismatch } from './model-check.ts';
 import { decodeModel, encodeModel } from './model-file.ts';
 import { createModel } from './model.ts';
 import { ModelFileError } from './safetensors.ts';
-import { defaultSpec } from './spec.ts';
+import { defaultCnnSpec, defaultSpec, validateSpec } from './spec.ts';
 
 test('a model or checkpoint with a NaN or infinite value is refused, naming the tensor', () => {
   for (const bad of [NaN, Infinity, -Infinity]) {
     const model = createModel(defaultSpec({ hidden: [5] }), 1);
     model.params[3921] = bad; // 784x5 weights, then the bias: its index 1
-    assert.throws(() => decodeModel(encodeModel(model)), (e: unknown) => e instanceof ModelFileError && new RegExp(`tensor layers\\.0\\.bias holds a non-finite value \\(${bad}\\) at index 1`).test(e.message));
+    assert.throws(() => decodeModel(encodeModel(model)), (e: unknown) => e instanceof ModelFileError && new RegExp(`tensor 0\\.bias holds a non-finite value \\(${bad}\\) at index 1`).test(e.message));
     const cp = encodeCheckpoint({ spec: model.spec, config: {}, epoch: 1, rowsDone: 0, lossSum: 0, history: [], state: { params: model.params, slots: [], steps: 0 } });
     assert.throws(() => decodeCheckpoint(cp), /non-finite value/);
   }
@@ -25,12 +25,12 @@ test('duplicate tensor names (or metadata keys) in a safetensors header are refu
   const bytes = encodeModel(model);
   const len = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   const header = new TextDecoder().decode(bytes.subarray(8, 8 + len));
-  // Rename layers.1.bias to layers.0.bias: same length, so every offset stays right.
-  const twice = header.replace('"layers.1.bias"', '"layers.0.bias"');
+  // Rename 2.bias (the second dense layer's) to 0.bias: same length, so every offset stays right.
+  const twice = header.replace('"2.bias"', '"0.bias"');
   assert.notEqual(twice, header);
   const forged = new Uint8Array(bytes);
   forged.set(new TextEncoder().encode(twice), 8);
-  assert.throws(() => decodeModel(forged), /the header names "layers\.0\.bias" twice/);
+  assert.throws(() => decodeModel(forged), /the header names "0\.bias" twice/);
 });
 
 test('duplicateJsonKey finds repeats per object, and ignores strings, arrays and other objects', () => {
@@ -46,4 +46,15 @@ test('modelDataMismatch says what does not fit, or null', () => {
   assert.equal(modelDataMismatch(spec, { features: 784, classes: 10 }), 'has 5 outputs, the data has 10 classes');
   assert.equal(modelDataMismatch(spec, { features: 1024, classes: 5 }), 'takes 784 inputs, the images have 1024 pixels');
   assert.equal(modelDataMismatch(spec, { features: 784, classes: 5 }), null);
+});
+
+test('modelDataMismatch reads any layer list: the input shape and the last layer', () => {
+  const cnn = defaultCnnSpec();
+  assert.equal(modelDataMismatch(cnn, { features: 784, classes: 10 }), null);
+  assert.equal(modelDataMismatch(cnn, { features: 1024, classes: 10 }), 'takes 784 inputs (1x28x28), the images have 1024 pixels');
+  const five = validateSpec({ ...cnn, layers: [...cnn.layers.slice(0, -2), { kind: 'dense', out: 5 }, { kind: 'softmax' }] });
+  assert.equal(modelDataMismatch(five, { features: 784, classes: 10 }), 'has 5 outputs, the data has 10 classes');
+  // Under mse the list may end in a dense layer: the count is the same.
+  const linear = validateSpec({ ...cnn, layers: cnn.layers.slice(0, -1), loss: 'mse' });
+  assert.equal(modelDataMismatch(linear, { features: 784, classes: 10 }), null);
 });

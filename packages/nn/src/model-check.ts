@@ -5,7 +5,7 @@
  * @module
  */
 import { ModelFileError, type NamedTensor } from './safetensors.ts';
-import type { ModelSpec } from './spec.ts';
+import { inputSize, outputSize, type ModelSpec } from './spec.ts';
 
 /** Throws a ModelFileError naming the first tensor with a NaN or infinite value. */
 export function checkFiniteTensors(tensors: Iterable<NamedTensor>): void {
@@ -24,9 +24,14 @@ export interface DataShape {
   classes: number;
 }
 
-/** The mismatch between a model and the data, in words, or null when they fit. */
+/** The mismatch between a model and the data, in words, or null when they fit (any layer list: its input and its last layer). */
 export function modelDataMismatch(spec: ModelSpec, data: DataShape): string | null {
-  if (spec.inputSize !== data.features) return `takes ${spec.inputSize} inputs, the images have ${data.features} pixels`;
-  if (spec.outputSize !== data.classes) return `has ${spec.outputSize} outputs, the data has ${data.classes} classes`;
+  const inputs = inputSize(spec);
+  if (inputs !== data.features) {
+    const shape = spec.input.shape.length > 1 ? ` (${spec.input.shape.join('x')})` : '';
+    return `takes ${inputs} inputs${shape}, the images have ${data.features} pixels`;
+  }
+  const outputs = outputSize(spec);
+  if (outputs !== data.classes) return `has ${outputs} outputs, the data has ${data.classes} classes`;
   return null;
 }

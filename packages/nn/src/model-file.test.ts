@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelFileError } from './safetensors.ts';
-import { decodeModel, encodeModel, MODEL_FORMAT } from './model-file.ts';
+import { decodeModel, encodeModel, MODEL_FORMAT, MODEL_FORMAT_MLP, modelTensors } from './model-file.ts';
+import { encodeSafetensors } from './safetensors.ts';
 import { createModel } from './model.ts';
-import { defaultSpec, validateSpec } from './spec.ts';
+import { defaultCnnSpec, defaultSpec, mlpView, validateSpec } from './spec.ts';
 
-const spec = validateSpec({ ...defaultSpec(), inputSize: 6, hidden: [5, 4], activations: ['relu', 'tanh'], outputSize: 3 });
+const spec = defaultSpec({ inputSize: 6, hidden: [5, 4], activations: ['relu', 'tanh'], outputSize: 3 });
 const model = createModel(spec, 3);
 model.params[model.params.length - 1] = 0.25; // a non-zero bias
 
@@ -19,13 +20,13 @@ test('encode/decode round-trips the spec, parameters and metadata', () => {
   const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   assert.equal((8 + headerLen) % 8, 0, 'data is 8-byte aligned');
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
-  assert.deepEqual(header['layers.0.weight'].shape, [5, 6], 'PyTorch nn.Linear layout [out, in]');
-  assert.deepEqual(header['layers.2.bias'], { dtype: 'F32', shape: [3], data_offsets: [(model.params.length - 3) * 4, model.params.length * 4] });
+  assert.deepEqual(header['0.weight'].shape, [5, 6], 'PyTorch nn.Linear layout [out, in]');
+  assert.deepEqual(header['4.bias'], { dtype: 'F32', shape: [3], data_offsets: [(model.params.length - 3) * 4, model.params.length * 4] });
 });
 
 test('activations can be overridden on load; shapes must still fit', () => {
   const bytes = encodeModel(model);
-  assert.deepEqual(decodeModel(bytes, { activations: ['sigmoid', 'elu'] }).model.spec.activations, ['sigmoid', 'elu']);
+  assert.deepEqual(mlpView(decodeModel(bytes, { activations: ['sigmoid', 'elu'] }).model.spec)?.activations, ['sigmoid', 'elu']);
   assert.throws(() => decodeModel(bytes, { activations: ['relu'] }), /one activation per hidden layer/);
 });
 
@@ -54,13 +55,15 @@ test('broken files give clear errors', () => {
     [withHeader((h) => { for (const k of Object.keys(h)) delete h[k]; }), /no __metadata__/],
     [withHeader((h) => (h.__metadata__['dnn.format'] = 'other/9')), /unsupported model format "other\/9"/],
     [withHeader((h) => (h.__metadata__['dnn.spec'] = '{"inputSize":-1}')), /cannot be built: inputSize/],
-    [withHeader((h) => (h['layers.1.weight'].dtype = 'F16')), /dtype "F16"/],
-    [withHeader((h) => (h['layers.1.weight'].shape = [4, 4])), /layers\.1\.weight has data_offsets .* not 64 long/],
-    [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('"hidden":[5,4]', '"hidden":[5,3]'))), /tensor layers\.1\.weight has shape \[4,5\], the spec needs \[3, 5\]/],
-    [withHeader((h) => (h['layers.1.bias'].data_offsets = h['layers.1.weight'].data_offsets.map((o: number) => o))), /not 16 long|overlaps/],
-    [withHeader((h) => (h['layers.1.bias'].shape = [-4])), /bad shape/],
-    [withHeader((h) => (h['layers.0.bias'].data_offsets = [0, 20])), /overlaps/],
-    [withHeader((h) => delete h['layers.2.bias']), /layers.2.bias is missing/],
+    [withHeader((h) => (h['2.weight'].dtype = 'F16')), /dtype "F16"/],
+    [withHeader((h) => (h['2.weight'].shape = [4, 4])), /2\.weight has data_offsets .* not 64 long/],
+    [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('{"kind":"dense","out":4}', '{"kind":"dense","out":3}'))), /tensor 2\.weight has shape \[4,5\], the spec needs \[3, 5\]/],
+    // A spec asking for billions of parameters fails on the shapes, before anything is allocated for it.
+    [withHeader((h) => (h.__metadata__['dnn.spec'] = h.__metadata__['dnn.spec'].replace('{"kind":"dense","out":5}', '{"kind":"dense","out":16000000}'))), /tensor 0\.weight has shape \[5,6\], the spec needs \[16000000, 6\]/],
+    [withHeader((h) => (h['2.bias'].data_offsets = h['2.weight'].data_offsets.map((o: number) => o))), /not 16 long|overlaps/],
+    [withHeader((h) => (h['2.bias'].shape = [-4])), /bad shape/],
+    [withHeader((h) => (h['0.bias'].data_offsets = [0, 20])), /overlaps/],
+    [withHeader((h) => delete h['4.bias']), /4.bias is missing/],
     [withHeader((h) => (h['extra'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })), /unexpected tensor/],
   ];
   for (const [bytes, re] of cases) {
@@ -71,4 +74,29 @@ test('broken files give clear errors', () => {
   new DataView(arr.buffer).setBigUint64(0, 4n, true);
   arr.set(new TextEncoder().encode('[1] '), 8);
   assert.throws(() => decodeModel(arr), /not a JSON object/);
+});
+
+test('a CNN file has torch.nn.Sequential names, PyTorch layouts and the layer list', () => {
+  const cnn = createModel(defaultCnnSpec(), 5);
+  const bytes = encodeModel(cnn);
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const names = Object.keys(header).filter((k) => k !== '__metadata__').sort();
+  assert.deepEqual(names, ['0.bias', '0.weight', '3.bias', '3.weight', '7.bias', '7.weight', '9.bias', '9.weight']);
+  assert.deepEqual(header['0.weight'].shape, [16, 1, 5, 5]);
+  assert.deepEqual(header['3.weight'].shape, [32, 16, 5, 5]);
+  assert.deepEqual(header['7.weight'].shape, [128, 512]);
+  assert.deepEqual(JSON.parse(header.__metadata__['dnn.spec']).layers[6], { kind: 'flatten' });
+  const back = decodeModel(bytes).model;
+  assert.deepEqual(back.spec, cnn.spec);
+  assert.deepEqual(back.params, cnn.params);
+});
+
+test('files of the MLP-only format (layers.{i}.weight) still load', () => {
+  const legacySpec = { inputSize: 6, hidden: [5, 4], activations: ['relu', 'tanh'], outputSize: 3, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 };
+  const bytes = encodeSafetensors(modelTensors(spec, model.params, 'mlp'), { 'dnn.format': MODEL_FORMAT_MLP, 'dnn.spec': JSON.stringify(legacySpec) });
+  const back = decodeModel(bytes).model;
+  assert.deepEqual(back.spec, spec);
+  assert.deepEqual(back.params, model.params);
+  assert.deepEqual(back.spec, validateSpec(legacySpec));
 });

@@ -9,8 +9,11 @@ import { checkDataset, type Dataset } from './dataset.ts';
 import { initParams } from './init.ts';
 import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
+import { createFastGemm } from '@dnn/tensor';
+import type { Kernels } from './kernels.ts';
+import { fastLayers } from './layers/tables.ts';
 import { createWorkspace, forward } from './network.ts';
-import { validateSpec, type ModelSpec } from './spec.ts';
+import { inputSize, outputSize, validateSpec, type ModelSpec } from './spec.ts';
 
 export interface Model {
   spec: ModelSpec;
@@ -23,26 +26,32 @@ export function createModel(spec: ModelSpec, seed = 1): Model {
   return { spec: valid, params: initParams(valid, seed) };
 }
 
+/** Made on first use: a CNN's convolutions want the fast GEMM even for one image. */
+let predictKernels: Kernels | undefined;
+
 /**
  * Outputs (probabilities for a softmax model) for `rows` inputs, row-major,
  * raw values (bytes are scaled by the spec's inputScale).
  * @example
  * const probs = predict(model, imageBytes, 1); // Float32Array(10)
  */
-export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / model.spec.inputSize): Float32Array {
+export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / inputSize(model.spec)): Float32Array {
   const { spec, params } = model;
+  const nIn = inputSize(spec);
+  const nOut = outputSize(spec);
   if (params.length !== parameterCount(spec)) throw new RangeError(`the model has ${params.length} parameters, its spec needs ${parameterCount(spec)}`);
-  if (!Number.isInteger(rows) || x.length !== rows * spec.inputSize) {
-    throw new RangeError(`predict: ${x.length} input values are not a whole number of rows of ${spec.inputSize}`);
+  if (!Number.isInteger(rows) || x.length !== rows * nIn) {
+    throw new RangeError(`predict: ${x.length} input values are not a whole number of rows of ${nIn}`);
   }
   const chunk = Math.min(Math.max(rows, 1), 256);
   const ws = createWorkspace(spec, chunk);
-  const out = new Float32Array(rows * spec.outputSize);
+  const out = new Float32Array(rows * nOut);
+  const kernels = (predictKernels ??= { gemm: createFastGemm().gemm, layers: fastLayers });
   for (let r = 0; r < rows; r += chunk) {
     const n = Math.min(chunk, rows - r);
-    const src = x.subarray(r * spec.inputSize, (r + n) * spec.inputSize);
-    for (let i = 0; i < src.length; i++) ws.a[0][i] = src[i] * spec.inputScale;
-    out.set(forward(ws, params, n).subarray(0, n * spec.outputSize), r * spec.outputSize);
+    const src = x.subarray(r * nIn, (r + n) * nIn);
+    for (let i = 0; i < src.length; i++) ws.a[0][i] = src[i] * spec.input.scale;
+    out.set(forward(ws, params, n, kernels).subarray(0, n * nOut), r * nOut);
   }
   return out;
 }

@@ -1,111 +1,32 @@
 /**
  * Forward and backward passes of a spec over a flat parameter vector: the
  * math of a training step, written once. Backends that compute on the CPU
- * (one thread or workers) call these; the GEMM is passed in so a faster
- * kernel can replace the reference without touching the math.
+ * (one thread or workers) call these. A layer list that is only dense
+ * layers and activations runs the fused MLP step (mlp-step.ts); any other
+ * runs layer by layer (sequence.ts). The kernels are passed in so faster
+ * ones can replace the reference without touching the math.
  * @module
  */
-import {
-  addBias,
-  biasRelu,
-  createFastGemm,
-  detectSharedSimd,
-  gemm as referenceGemm,
-  gatherRows,
-  softmaxCrossEntropy,
-  meanSquaredError,
-  SharedKernels,
-  sumRows,
-} from '@dnn/tensor';
-import type { AdamFn, FloatArray, GemmFn } from '@dnn/tensor';
-import { activate, activateBackward } from './activation.ts';
-import { paramLayout, type ParamLayout } from './layout.ts';
-import type { ActivationName, ModelSpec } from './spec.ts';
+import type { FloatArray } from '@dnn/tensor';
+import { referenceKernels, type Kernels } from './kernels.ts';
+import { createMlpWorkspace, loadMlpBatch, mlpForward, mlpGradients, mlpWorkspaceFloats, type MlpWorkspace } from './mlp-step.ts';
+import { createLayersWorkspace, layersForward, layersGradients, layersWorkspaceFloats, loadLayersBatch, type LayersWorkspace, type PassOptions } from './sequence.ts';
+import { layersFromMlp, mlpView, type MlpSpec, type ModelSpec } from './spec.ts';
 
-/**
- * The kernels the passes use; defaults to the plain reference. Fast kernels
- * may bring an allocator: buffers allocated with it are computed on in
- * place, and an Adam step that runs over them.
- */
-export interface Kernels {
-  gemm: GemmFn;
-  adam?: AdamFn;
-  alloc?: (n: number) => Float32Array;
-  /** Which implementation, for reports. */
-  path?: string;
+export type Workspace = MlpWorkspace | LayersWorkspace;
+export type { MlpWorkspace, LayersWorkspace, PassOptions };
+
+export interface WorkspaceOptions {
+  /** Run dense-only lists layer by layer instead of the fused MLP step (for tests). */
+  fused?: boolean;
 }
 
-/** The plain loops: the oracle every faster path is tested against. */
-export const referenceKernels: Kernels = { gemm: referenceGemm };
-
-/**
- * The fastest kernels this runtime has (WebAssembly SIMD, else blocked
- * TypeScript; `DNN_SIMD=off` forces the latter). Each call makes its own
- * instance, with its own scratch memory.
- */
-export function fastKernels(): Kernels & { path: string } {
-  const level = sharedLevel();
-  if (level) return kernelsOver(SharedKernels.create(level));
-  const { gemm, path } = createFastGemm();
-  return { gemm, path };
-}
-
-/** What `fastKernels()` would pick, without making it. */
-export function fastKernelsPath(): string {
-  const level = sharedLevel();
-  return level ? `wasm-${level}` : createFastGemm().path;
-}
-
-function sharedLevel(): 'simd' | 'relaxed' | null {
-  const env = simdSetting();
-  const level = detectSharedSimd();
-  if (env === 'off' || level === 'none') return null;
-  return env === 'simd' ? 'simd' : level;
-}
-
-/**
- * Kernels that compute in place over a shared WebAssembly memory (theirs or
- * attached). With `DNN_SIMD=off` the buffers still live there, but the
- * TypeScript GEMM and optimizer loops compute on them.
- */
-export function kernelsOver(k: SharedKernels, simd = simdSetting() !== 'off'): Kernels & { path: string } {
-  if (!simd) return { gemm: createFastGemm('off').gemm, alloc: (n) => k.alloc(n), path: 'typescript' };
-  return { gemm: k.gemm, adam: k.adam, alloc: (n) => k.alloc(n), path: `wasm-${k.level}` };
-}
-
-/** The `DNN_SIMD` environment variable, where there is an environment. */
-export function simdSetting(): string | undefined {
-  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
-}
+const asList = (spec: ModelSpec | MlpSpec): ModelSpec => ('layers' in spec ? spec : layersFromMlp(spec));
 
 /** Floats a workspace for `maxBatch` rows takes, plus GEMM scratch: what a worker's region must hold. */
-export function workspaceFloats(spec: ModelSpec, maxBatch: number): number {
-  const layout = paramLayout(spec);
-  const widest = Math.max(...layout.layers.map((l) => l.outputs));
-  const widestIn = Math.max(...layout.layers.map((l) => l.inputs), widest, maxBatch);
-  const outs = layout.layers.reduce((s, l) => s + l.outputs, 0);
-  // a[0], a[1..], z[..], two deltas, labels (as floats, generously); the GEMM packing
-  // panels (grown by powers of two: at most 4x the largest); Adam's list; alignment slack.
-  return maxBatch * (spec.inputSize + 2 * outs + 2 * widest + 1) + 4 * (8 * widestIn + 32) + 16 + 8 * (2 * layout.layers.length + 8);
-}
-
-/**
- * Buffers for one batch size, allocated once per run so the training loop
- * allocates nothing. `z[l]` holds layer l's pre-activations, `a[l]` its
- * outputs; `a[0]` is the scaled input batch.
- */
-export interface Workspace {
-  readonly spec: ModelSpec;
-  readonly layout: ParamLayout;
-  readonly maxBatch: number;
-  readonly z: FloatArray[];
-  readonly a: FloatArray[];
-  /** Gradient with respect to a layer's output, then its pre-activation. */
-  readonly delta: FloatArray;
-  readonly deltaPrev: FloatArray;
-  readonly labels: Uint8Array;
-  /** The activation after each layer, output last. */
-  readonly acts: ActivationName[];
+export function workspaceFloats(spec: ModelSpec, maxBatch: number, options: WorkspaceOptions = {}): number {
+  const mlp = options.fused === false ? null : mlpView(spec);
+  return mlp ? mlpWorkspaceFloats(mlp, maxBatch) : layersWorkspaceFloats(spec, maxBatch);
 }
 
 /**
@@ -113,106 +34,32 @@ export interface Workspace {
  * is for gradient checks; training uses the float32 default.
  */
 export function createWorkspace(
-  spec: ModelSpec,
+  spec: ModelSpec | MlpSpec,
   maxBatch: number,
   Float: Float32ArrayConstructor | Float64ArrayConstructor | ((n: number) => Float32Array) = Float32Array,
+  options: WorkspaceOptions = {},
 ): Workspace {
-  const layout = paramLayout(spec);
-  const widest = Math.max(...layout.layers.map((l) => l.outputs));
-  const make = (n: number): FloatArray =>
-    Float === Float32Array || Float === Float64Array ? new (Float as Float32ArrayConstructor)(n) : (Float as (n: number) => Float32Array)(n);
-  return {
-    spec,
-    layout,
-    maxBatch,
-    a: [make(maxBatch * spec.inputSize), ...layout.layers.map((l) => make(maxBatch * l.outputs))],
-    z: layout.layers.map((l) => make(maxBatch * l.outputs)),
-    delta: make(maxBatch * widest),
-    deltaPrev: make(maxBatch * widest),
-    labels: new Uint8Array(maxBatch),
-    acts: [...spec.activations, spec.output],
-  };
+  const list = asList(spec);
+  const mlp = options.fused === false ? null : mlpView(list);
+  return mlp ? createMlpWorkspace(mlp, maxBatch, Float) : createLayersWorkspace(list, maxBatch, Float);
 }
 
-/** Fills the workspace's input rows and labels from a dataset. */
-export function loadBatch(
-  ws: Workspace,
-  x: Uint8Array | Float32Array,
-  labels: Uint8Array,
-  indices: ArrayLike<number>,
-  start: number,
-  rows: number,
-): void {
-  if (rows > ws.maxBatch) throw new RangeError(`batch of ${rows} exceeds the workspace's ${ws.maxBatch}`);
-  gatherRows(x, ws.spec.inputSize, indices, start, rows, ws.spec.inputScale, ws.a[0]);
-  for (let r = 0; r < rows; r++) ws.labels[r] = labels[indices[start + r]];
+/** Fills the workspace's input rows (scaled) and labels from a dataset. */
+export function loadBatch(ws: Workspace, x: Uint8Array | Float32Array, labels: Uint8Array, indices: ArrayLike<number>, start: number, rows: number): void {
+  if (ws.path === 'mlp') loadMlpBatch(ws, x, labels, indices, start, rows);
+  else loadLayersBatch(ws, x, labels, indices, start, rows);
 }
 
-/** Runs the network on the first `rows` inputs in `ws.a[0]`; returns the output buffer. */
+/** Runs the network (inference: no dropout) on the first `rows` inputs in `ws.a[0]`; returns the output buffer. */
 export function forward(ws: Workspace, params: FloatArray, rows: number, kernels: Kernels = referenceKernels): FloatArray {
-  const { layers } = ws.layout;
-  const acts = ws.acts;
-  for (let l = 0; l < layers.length; l++) {
-    const { inputs, outputs, weight, bias } = layers[l];
-    const z = ws.z[l];
-    // Z = X W^T + b, with W stored [out, in].
-    kernels.gemm(false, true, rows, outputs, inputs, 1, ws.a[l], params.subarray(weight, weight + inputs * outputs), 0, z);
-    const b = params.subarray(bias, bias + outputs);
-    // ReLU, the default, adds the bias and activates in one pass; the others take two.
-    if (acts[l] === 'relu') biasRelu(rows, outputs, z, b, ws.a[l + 1]);
-    else {
-      addBias(rows, outputs, z, b);
-      activate(acts[l], rows, outputs, z, ws.a[l + 1]);
-    }
-  }
-  return ws.a[layers.length];
+  return ws.path === 'mlp' ? mlpForward(ws, params, rows, kernels) : layersForward(ws, params, rows, kernels);
 }
 
 /**
- * Loss of the batch in `ws` after `forward`, summed over rows; writes the
- * gradient of the mean over `batch` rows with respect to the output layer's
- * pre-activation into `ws.delta`.
+ * Forward, loss and backward for the loaded batch: the gradient of one step
+ * (of the mean over `batch` rows). Returns the summed loss. `pass` gives
+ * dropout its seed, step, and the batch row this slice starts at.
  */
-export function lossAndOutputGrad(ws: Workspace, rows: number, batch = rows): number {
-  const { spec } = ws;
-  const n = spec.outputSize;
-  const y = ws.a[ws.a.length - 1];
-  if (spec.loss === 'cross-entropy') {
-    // validateSpec guarantees a softmax output: the fused gradient p - onehot.
-    return softmaxCrossEntropy(rows, n, y, ws.labels, ws.delta, batch);
-  }
-  const loss = meanSquaredError(rows, n, y, ws.labels, ws.deltaPrev, batch);
-  const last = ws.z.length - 1;
-  activateBackward(spec.output, rows, n, ws.z[last], y, ws.deltaPrev, ws.delta);
-  return loss;
-}
-
-/**
- * Backpropagates `ws.delta` (set by lossAndOutputGrad) and writes every
- * parameter's gradient into `grads`, laid out like the parameters.
- */
-export function backward(ws: Workspace, params: FloatArray, grads: FloatArray, rows: number, kernels: Kernels = referenceKernels): void {
-  const { layers } = ws.layout;
-  const acts = ws.spec.activations;
-  let delta = ws.delta;
-  let spare = ws.deltaPrev;
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const { inputs, outputs, weight, bias } = layers[l];
-    // dW = dZ^T X: every weight gets its own input times its node's delta
-    // (the seed left the input out).
-    kernels.gemm(true, false, outputs, inputs, rows, 1, delta, ws.a[l], 0, grads.subarray(weight, weight + inputs * outputs));
-    sumRows(rows, outputs, delta, grads.subarray(bias, bias + outputs));
-    if (l === 0) break;
-    // dA_prev = dZ W, then through the previous layer's activation.
-    kernels.gemm(false, false, rows, inputs, outputs, 1, delta, params.subarray(weight, weight + inputs * outputs), 0, spare);
-    activateBackward(acts[l - 1], rows, inputs, ws.z[l - 1], ws.a[l], spare, spare);
-    const t = delta;
-    delta = spare;
-    spare = t;
-  }
-}
-
-/** Forward, loss and backward for the loaded batch: the gradient of one step. Returns the summed loss. */
 export function computeGradients(
   ws: Workspace,
   params: FloatArray,
@@ -220,11 +67,12 @@ export function computeGradients(
   rows: number,
   kernels: Kernels = referenceKernels,
   batch = rows,
+  pass: PassOptions = {},
 ): number {
-  forward(ws, params, rows, kernels);
-  const loss = lossAndOutputGrad(ws, rows, batch);
-  backward(ws, params, grads, rows, kernels);
-  return loss;
+  return ws.path === 'mlp' ? mlpGradients(ws, params, grads, rows, kernels, batch) : layersGradients(ws, params, grads, rows, kernels, batch, pass);
 }
 
-export { paramLayout };
+/** Values per example the workspace's network outputs. */
+export function outputWidth(ws: Workspace): number {
+  return ws.path === 'mlp' ? ws.spec.outputSize : ws.outputSize;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSpec, layerSizes, validateSpec, SpecError } from './spec.ts';
+import { defaultCnnSpec, defaultSpec, layerShapes, layerSizes, mlpView, validateSpec, SpecError } from './spec.ts';
 import { parameterCount, paramLayout } from './layout.ts';
 import { initParams } from './init.ts';
 import { metricsFromOutputs } from './metrics.ts';
@@ -11,6 +11,8 @@ test("the default spec is the seed's network", () => {
   assert.equal(parameterCount(s), 784 * 400 + 400 + 400 * 200 + 200 + 200 * 10 + 10);
   const l = paramLayout(s).layers[1];
   assert.deepEqual(l, { inputs: 400, outputs: 200, weight: 784 * 400 + 400, bias: 784 * 400 + 400 + 400 * 200 });
+  assert.deepEqual(s.layers.map((x) => x.kind), ['dense', 'relu', 'dense', 'relu', 'dense', 'softmax']);
+  assert.deepEqual(mlpView(s), { inputSize: 784, hidden: [400, 200], activations: ['relu', 'relu'], outputSize: 10, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
 });
 
 test('bad specs are rejected with the field named', () => {
@@ -25,7 +27,7 @@ test('bad specs are rejected with the field named', () => {
   ];
   for (const [over, field, re] of bad) {
     assert.throws(
-      () => validateSpec({ ...defaultSpec(), ...over }),
+      () => defaultSpec({ ...over }),
       (e: unknown) => e instanceof SpecError && e.field === field && re.test(e.message),
       JSON.stringify(over),
     );
@@ -46,7 +48,7 @@ test('He init: zero biases, weight std near sqrt(2 / fan_in), repeatable', () =>
 });
 
 test('metrics: accuracy, per-class accuracy and confusion matrix', () => {
-  const spec = validateSpec({ ...defaultSpec(), inputSize: 2, hidden: [], activations: [], outputSize: 3 });
+  const spec = defaultSpec({ inputSize: 2, hidden: [], activations: [], outputSize: 3 });
   // Predictions 0, 1, 1, 2 for labels 0, 1, 2, 2.
   const out = Float32Array.of(0.8, 0.1, 0.1, 0.2, 0.7, 0.1, 0.1, 0.6, 0.3, 0.1, 0.1, 0.8);
   const m = metricsFromOutputs(spec, out, [0, 1, 2, 2]);
@@ -55,4 +57,58 @@ test('metrics: accuracy, per-class accuracy and confusion matrix', () => {
   assert.deepEqual(m.confusionMatrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
   const expectedLoss = -(Math.log(0.8) + Math.log(0.7) + Math.log(0.3) + Math.log(0.8)) / 4;
   assert.ok(Math.abs(m.loss - expectedLoss) < 1e-6);
+});
+
+test('the shape function: every layer of the default CNN, its output shape and parameters', () => {
+  const infos = layerShapes(defaultCnnSpec());
+  assert.deepEqual(
+    infos.map((l) => [l.spec.kind, l.outShape, l.params]),
+    [
+      ['conv2d', [16, 24, 24], 16 * 25 + 16],
+      ['relu', [16, 24, 24], 0],
+      ['maxpool2d', [16, 12, 12], 0],
+      ['conv2d', [32, 8, 8], 32 * 16 * 25 + 32],
+      ['relu', [32, 8, 8], 0],
+      ['maxpool2d', [32, 4, 4], 0],
+      ['flatten', [512], 0],
+      ['dense', [128], 512 * 128 + 128],
+      ['relu', [128], 0],
+      ['dense', [10], 1290],
+      ['softmax', [10], 0],
+    ],
+  );
+  assert.equal(parameterCount(defaultCnnSpec()), 416 + 12832 + 65664 + 1290);
+  assert.equal(mlpView(defaultCnnSpec()), null);
+  // Padding, stride and odd sizes: same keeps the side (stride 1) or halves it rounding up (stride 2); pools drop odd edges.
+  const odd = validateSpec({
+    input: { shape: [3, 9, 7], scale: 1 },
+    layers: [
+      { kind: 'conv2d', out: 4, kernel: 3, stride: 1, padding: 'same' },
+      { kind: 'conv2d', out: 5, kernel: 3, stride: 2, padding: 'same' },
+      { kind: 'conv2d', out: 2, kernel: 2, stride: 2, padding: 'valid' },
+      { kind: 'flatten' },
+    ],
+    loss: 'mse',
+  });
+  assert.deepEqual(layerShapes(odd).map((l) => l.outShape), [[4, 9, 7], [5, 5, 4], [2, 2, 2], [8]]);
+});
+
+test('a layer that does not fit is named', () => {
+  const base = defaultCnnSpec();
+  const bad: [object[], RegExp][] = [
+    [[{ kind: 'dense', out: 10 }, { kind: 'softmax' }], /layer 0 \(dense\) does not fit its input \[1, 28, 28\]: dense needs a flat input; add a flatten/],
+    [[{ kind: 'conv2d', out: 4, kernel: 29, stride: 1, padding: 'valid' }, { kind: 'flatten' }, { kind: 'dense', out: 2 }, { kind: 'softmax' }], /layer 0 \(conv2d\).*kernel is larger/],
+    [[{ kind: 'flatten' }, { kind: 'maxpool2d' }, { kind: 'dense', out: 2 }, { kind: 'softmax' }], /layer 1 \(maxpool2d\) does not fit its input \[784\]/],
+    [[{ kind: 'conv2d', out: 4, kernel: 4, stride: 1, padding: 'same' }], /layer 0 \(conv2d\): 'same' padding needs an odd kernel/],
+    [[{ kind: 'conv2d', out: 4, kernel: 3, stride: 3, padding: 'valid' }], /stride must be 1 or 2/],
+    [[{ kind: 'flatten' }, { kind: 'softmax' }, { kind: 'dense', out: 2 }, { kind: 'softmax' }], /layer 1: softmax is for the output only/],
+    [[{ kind: 'flatten' }, { kind: 'dropout', rate: 1 }, { kind: 'dense', out: 2 }, { kind: 'softmax' }], /layer 1 \(dropout\): rate must be a number in \[0, 1\)/],
+    [[{ kind: 'swish' }], /layer 0: unknown kind "swish"/],
+    [[{ kind: 'conv2d', out: 4, kernel: 3, stride: 1, padding: 'valid' }, { kind: 'softmax' }], /softmax needs a flat input/],
+  ];
+  for (const [layers, re] of bad) {
+    assert.throws(() => validateSpec({ ...base, layers }), (e: unknown) => e instanceof SpecError && /^layers/.test(e.field) && re.test(e.message), String(re));
+  }
+  assert.throws(() => validateSpec({ ...base, layers: [{ kind: 'flatten' }, { kind: 'dense', out: 3 }] }), /cross-entropy needs a softmax output/);
+  assert.throws(() => validateSpec({ ...base, loss: 'mse', layers: [{ kind: 'relu' }] }), /end with flatten and dense/);
 });
