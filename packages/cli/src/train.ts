@@ -67,7 +67,7 @@ export const TRAIN_FLAGS: Flags = {
   resume: { type: 'string', value: 'FILE', help: "continue the run saved in a checkpoint (its settings are the run's; keeps checkpointing to FILE)" },
   plot: { type: 'string', value: 'FILE', help: 'write the training profile (SVG) to FILE' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
-  json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
+  json: { type: 'boolean', help: 'print only JSON lines (start, epoch, checkpoint, done events) on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the final test accuracy' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -277,6 +277,8 @@ export async function train(argv: string[]): Promise<number> {
         // Nothing that is not finite is ever written over a checkpoint.
         if (!p.state.params.every(Number.isFinite)) return;
         await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: { ...settings, ...(dataId ? { data: await dataId } : {}) } }));
+        // Printed once the file is in place: whoever reads the log knows a resume can start here.
+        emit({ event: 'checkpoint', file: cfg.checkpoint, epoch: p.epoch, rowsDone: p.rowsDone, steps: p.state.steps });
       }
     : undefined;
 
