@@ -160,7 +160,8 @@ for (const name of PACKAGES) {
   check(`${name}: every import of its built files is a declared dependency, and every dependency is imported`, problems.length === 0, problems.join('\n'));
 }
 
-const gpu = sh('npx', ['--no-install', 'dnn-cli', ...quick, '--hidden', '32', '--backend', 'webgpu'], app);
+// --lr 0.003: the per-step schedule decays within this single epoch.
+const gpu = sh('npx', ['--no-install', 'dnn-cli', ...quick, '--hidden', '32', '--lr', '0.003', '--backend', 'webgpu'], app);
 const gpuDone = events(gpu.stdout).at(-1) ?? {};
 check(`npx dnn-cli train --backend webgpu with webgpu installed (test accuracy ${gpuDone.testAccuracy}), none of Dawn's lines on stderr`, gpu.code === 0 && gpuDone.testAccuracy > 0.8 && !DAWN_LINE.test(gpu.stderr), gpu.out);
 const gpuInfo = sh('npx', ['--no-install', 'dnn-cli', 'info'], app);

@@ -247,8 +247,19 @@ $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   const f = (e.target as HTMLInputElement).files?.[0];
   if (!f) return;
   try {
-    model = decodeModel(new Uint8Array(await f.arrayBuffer())).model;
-    $('status').textContent = `loaded ${f.name}: ${mlpView(model.spec) ? layerSizes(model.spec).join('-') : formatArch(model.spec)}`;
+    // A PyTorch state_dict without dnn metadata loads too: a Linear stack is
+    // inferred, other layers are read as the network picked above (the default
+    // CNN); `inferred` says what was assumed.
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    let decoded;
+    try {
+      decoded = decodeModel(bytes);
+    } catch (err) {
+      if (network.value !== 'cnn' || !/no dnn metadata/.test((err as Error).message)) throw err;
+      decoded = decodeModel(bytes, { arch: 'cnn' });
+    }
+    model = decoded.model;
+    $('status').textContent = `loaded ${f.name}: ${mlpView(model.spec) ? layerSizes(model.spec).join('-') : formatArch(model.spec)}${decoded.inferred ? ` (${decoded.inferred})` : ''}`;
     $<HTMLButtonElement>('save').disabled = false;
     updatePrediction();
   } catch (err) {

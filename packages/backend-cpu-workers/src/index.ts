@@ -3,7 +3,7 @@
  * of workers sharing memory (SharedArrayBuffer + Atomics). Node uses
  * node:worker_threads; Deno, Bun and cross-origin isolated pages use
  * module Workers.
- * @module
+ * @module @dnn/backend-cpu-workers
  */
 export { type WorkersOptions, WorkerFailedError, workersBackend, coreCount } from './workers-backend.ts';
 export type { FaultInjection } from './protocol.ts';

@@ -1,5 +1,5 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
-import type { ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
 import type { SharedLayout } from './shared.ts';
 
 /** A deliberate failure, for tests of the fault handling. */
@@ -25,7 +25,7 @@ export type ToWorker =
       simd: boolean;
       fault?: FaultInjection;
     }
-  | { type: 'train'; start: number; count: number; batchSize: number; lr: number; firstStep: number };
+  | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number };
 
 export type FromWorker =
   | { type: 'ready'; index: number; kernels: string }

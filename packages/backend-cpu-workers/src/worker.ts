@@ -6,7 +6,7 @@
  * optimizer update of that slice; a barrier. The math is @dnn/nn's.
  * @module
  */
-import { computeGradients, createOptimizer, createWorkspace, kernelsOver, loadBatch, type Kernels, type Optimizer, type OptimizerState } from '@dnn/nn';
+import { computeGradients, createOptimizer, rateOf, createWorkspace, kernelsOver, loadBatch, type Kernels, type Optimizer, type OptimizerState } from '@dnn/nn';
 import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
@@ -76,7 +76,7 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
     }
     barrier(control, workers);
     // Sums the workers' gradients (in worker order) in the update's own pass.
-    optimizer.update(params, grads, state, m.lr, step, pLo, pHi);
+    optimizer.update(params, grads, state, rateOf(m.lr, step - m.firstStep), step, pLo, pHi);
     barrier(control, workers);
   }
   losses[index] = loss;

@@ -54,6 +54,17 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
   });
 }
 
+test('a per-step schedule with warmup: one worker is bit-identical to cpu, two within 1e-5', async () => {
+  const schedule = { name: 'cosine', lr: 0.1, lrEnd: 0.001, warmup: 7 } as const;
+  const ref = await fit(spec, data, opts('momentum', { schedule }));
+  const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 1 }) }));
+  assert.deepEqual(one.params, ref.params);
+  const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 2 }) }));
+  two.history.forEach((h, i) => assert.ok(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`));
+  const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
+  assert.notDeepEqual(constant.params, ref.params, 'the schedule changed the steps');
+});
+
 test('batches smaller than the pool, and a last partial batch, are trained', async () => {
   const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
   const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));

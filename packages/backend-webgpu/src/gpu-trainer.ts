@@ -7,7 +7,7 @@
  * when asked.
  * @module
  */
-import { createOptimizer, mlpView, paramLayout, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { createOptimizer, mlpView, paramLayout, rateOf, type Dataset, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import * as W from './wgsl.ts';
 
@@ -212,7 +212,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
       for (let b = start; b < start + count; b += batchSize) {
         const rows = Math.min(batchSize, start + count - b);
         steps++;
-        writeStep(b, steps, lr);
+        writeStep(b, steps, rateOf(lr, (b - start) / batchSize));
         run(stepSchedule(rows));
       }
       const lossSum = (await readBack(total, 4))[0];

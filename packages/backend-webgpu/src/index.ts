@@ -3,7 +3,7 @@
  * shaders, for @dnn/nn. Finds a device itself (navigator.gpu in browsers and
  * Deno; the npm package `webgpu`, loaded only when asked for, in Node and
  * Bun), or takes one from the caller.
- * @module
+ * @module @dnn/backend-webgpu
  */
 import { BACKEND_INTERFACE_VERSION, type Backend } from '@dnn/nn';
 import { describeAdapter, findDevice, type FindOptions, type GpuContext } from './device.ts';

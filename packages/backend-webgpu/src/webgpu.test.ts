@@ -104,6 +104,23 @@ for (const [hidden, output, loss, optimizer] of combos) {
   });
 }
 
+test('one learning rate per batch (a per-step schedule) trains as on the CPU', { skip }, async () => {
+  const spec = validateSpec({ inputSize: 19, hidden: [11], activations: ['relu'], outputSize: 6, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
+  const data = dataset(230, 19, 6, 5);
+  const [c, g] = await pair(spec, data, 'sgd', 9);
+  const order = Uint32Array.from({ length: 230 }, (_, i) => (i * 37) % 230);
+  const rates = Float32Array.from({ length: 26 }, (_, i) => 0.3 * (1 - i / 26));
+  const want = await c.train(order, 0, 230, 9, rates);
+  const got = await g.train(order, 0, 230, 9, rates);
+  assert.ok(Math.abs(got.lossSum - want.lossSum) / want.lossSum < 1e-4, `${got.lossSum} vs ${want.lossSum}`);
+  assert.ok(maxRelativeError(await g.getParams(), await c.getParams(), 1e-2) < 1e-3, 'parameters after 26 steps');
+  const [c2, g2] = await pair(spec, data, 'sgd', 9);
+  await g2.dispose();
+  await c2.train(order, 0, 230, 9, 0.3);
+  assert.ok(maxRelativeError(await c2.getParams(), await c.getParams(), 1e-2) > 1e-3, 'the rates were used: a constant rate ends elsewhere');
+  await g.dispose();
+});
+
 test('a forward pass propagates NaN like the CPU', { skip }, async () => {
   const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
   const data: Dataset = { x: Float32Array.of(1, NaN, 2, 0.5, 0.25, 1), labels: Uint8Array.of(0, 1), count: 2, features: 3, classes: 2 };

@@ -8,7 +8,8 @@ import { encodePgm, loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
 
 const SMALL_CNN = 'conv4x5,relu,pool2,dense10';
-const QUICK = ['--epochs', '1', '--limit', '1500', '--validation', '300', '--lr', '0.003'];
+// A 12-step run: a constant rate (the default linear decay would spend half of it below 0.0015).
+const QUICK = ['--epochs', '1', '--limit', '1500', '--validation', '300', '--lr', '0.003', '--schedule', 'constant'];
 
 test('train --arch: a small CNN trains, reports each layer, saves Sequential names, and eval gives the same accuracy', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dnn-cli-arch-'));

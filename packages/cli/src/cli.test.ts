@@ -34,7 +34,7 @@ test('train --json on real MNIST: start, epoch and done events, accuracy above a
 test('the human report has the epoch line, test accuracy, confusion matrix and architecture', () => {
   const r = runCli(['train', ...QUICK]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /epoch 1\/1 {2}train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val acc \d+\.\d\d% {2}lr 3\.00e-3/);
+  assert.match(r.stdout, /epoch 1\/1 {2}train loss \d\.\d{4} {2}val loss \d\.\d{4} {2}val acc \d+\.\d\d% {2}lr 1\.00e-5/, "the rate at the epoch's last step: per-step linear decay ends at --lr-end");
   assert.match(r.stdout, /Test accuracy \d+\.\d\d% \([\d,]+\/10,000\)/);
   assert.match(r.stdout, /Confusion matrix \(rows: true digit, columns: predicted\)/);
   assert.match(r.stdout, /total +50,890/);

@@ -17,13 +17,15 @@ import { predictCommand } from './predict.ts';
 import { dataCommand } from './data-command.ts';
 import { infoCommand } from './info.ts';
 import { plotCommand } from './plot-command.ts';
+import { exportCommand } from './export-command.ts';
 import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  train: { run: train, help: 'train a network on MNIST and report test accuracy' },
-  eval: { run: evalCommand, help: "a saved model's test accuracy, per digit, and confusion matrix" },
-  predict: { run: predictCommand, help: 'the digit in PNG or PGM pictures' },
-  data: { run: dataCommand, help: 'where MNIST comes from; verify or download it' },
+  train: { run: train, help: 'train a network on MNIST (or any MNIST-format set) and report test accuracy' },
+  eval: { run: evalCommand, help: "a saved model's test accuracy, per class, and confusion matrix" },
+  predict: { run: predictCommand, help: 'the class (digit) of PNG or PGM pictures' },
+  export: { run: exportCommand, help: 'a model file as ONNX (runs in ONNX Runtime, Python, browsers)' },
+  data: { run: dataCommand, help: 'where MNIST comes from; verify or download it; other data sets' },
   info: { run: infoCommand, help: 'version, runtime, cores, backends' },
   plot: { run: plotCommand, help: 'the training profile (SVG) from a train --json log' },
 };
@@ -41,6 +43,7 @@ Run 'dnn-cli <command> --help' for its flags. Examples:
   dnn-cli train --save model.safetensors --plot profile.svg
   dnn-cli eval --model model.safetensors
   dnn-cli predict --model model.safetensors digit.png
+  dnn-cli export --model model.safetensors --onnx model.onnx
   dnn-cli train --epochs 1 --limit 5000 --json`;
 
 export async function main(argv: string[]): Promise<number> {

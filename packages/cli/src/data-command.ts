@@ -42,7 +42,26 @@ ${flagHelp(FLAGS)}
 Examples:
   dnn-cli data path
   dnn-cli data verify --data ./data
-  dnn-cli data download --mirror http://127.0.0.1:8000/mnist/`;
+  dnn-cli data download --mirror http://127.0.0.1:8000/mnist/
+
+Other data sets in MNIST's format (four IDX files with the same names, 28x28
+bytes, labels 0-9) train as they are with --data DIR; name their classes in a
+classes.txt beside the files (one name a line, label 0 first) or with
+--classes. 'verify' and 'download' know only MNIST's checksums; fetch these
+by hand:
+  Fashion-MNIST (Zalando): github.com/zalandoresearch/fashion-mnist, files at
+    http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/
+    classes: T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt,
+    Sneaker, Bag, Ankle boot
+  KMNIST (Kuzushiji-MNIST, ROIS-DS CODH): github.com/rois-codh/kmnist, files at
+    http://codh.rois.ac.jp/kmnist/dataset/kmnist/
+    classes: o, ki, su, tsu, na, ha, ma, ya, re, wo
+  for example:
+    mkdir fashion && cd fashion
+    for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+      curl -O http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/$f.gz; done
+    printf '%s\n' T-shirt/top Trouser Pullover Dress Coat Sandal Shirt Sneaker Bag 'Ankle boot' > classes.txt
+    dnn-cli train --data .`;
 
 export async function dataCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, FLAGS);

@@ -1,16 +1,17 @@
 /** `dnn-cli eval`: a saved model's accuracy on the MNIST test set. */
-import { evaluate, hiddenActivations, modelDataMismatch } from '@dnn/nn';
+import { checkDataset, classesFromMetadata, evaluate, hiddenActivations, modelDataMismatch, outputSize } from '@dnn/nn';
 import { FileProblem } from '@dnn/nn/files';
 import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.ts';
 import { backendFlags, backendFromFlags } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
 import { UsageError } from './errors.ts';
-import { readModelFile } from './model-file.ts';
+import { ARCH_FLAG, readModelFile } from './model-file.ts';
 import { metricsReport, architectureReport } from './report.ts';
 
 const FLAGS: Flags = {
   model: { type: 'string', value: 'FILE', help: 'the model file (safetensors) to evaluate' },
-  data: { type: 'string', value: 'DIR', help: 'folder with the MNIST files (default: as for train)' },
+  ...ARCH_FLAG,
+  data: { type: 'string', value: 'DIR', help: 'folder with the MNIST-format files (default: as for train)' },
   activations: { type: 'string', value: 'A,A', help: 'override the hidden activations stored in the model (shapes must still fit)' },
   ...backendFlags,
   json: { type: 'boolean', help: 'print one JSON line' },
@@ -19,7 +20,8 @@ const FLAGS: Flags = {
 
 const HELP = `Usage: dnn-cli eval --model FILE [flags]
 
-Reports a model's test accuracy, loss, accuracy per digit and confusion matrix.
+Reports a model's test accuracy, loss, accuracy per class (digit, unless the
+model names its classes) and confusion matrix.
 
 Flags:
 ${flagHelp(FLAGS)}
@@ -36,19 +38,27 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const activations = v.activations === undefined ? undefined : listFlag('activations', v.activations as string, (a) => choiceFlag('activations', a, hiddenActivations()));
   const backend = await backendFromFlags(v);
   const started = performance.now();
-  const { model, metadata } = await readModelFile(v.model as string, activations);
+  const { model, metadata, inferred } = await readModelFile(v.model as string, { activations, arch: v.arch as string | undefined });
+  if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
   const mismatch = modelDataMismatch(model.spec, mnist.test);
   if (mismatch) throw new FileProblem(v.model as string, mismatch);
-  const m = await evaluate(model, mnist.test, { backend });
+  const classes = classesFromMetadata(metadata, outputSize(model.spec));
+  const test = { ...mnist.test, classes: outputSize(model.spec) };
+  try {
+    checkDataset(test, 'the test labels');
+  } catch (e) {
+    throw new FileProblem(v.model as string, `has ${outputSize(model.spec)} outputs, but ${(e as Error).message}`);
+  }
+  const m = await evaluate(model, test, { backend });
   const seconds = (performance.now() - started) / 1000;
   if (v.json) {
-    console.log(JSON.stringify({ event: 'eval', model: v.model, testAccuracy: m.accuracy, testLoss: m.loss, perClassAccuracy: m.perClassAccuracy, confusionMatrix: m.confusionMatrix, seconds }));
+    console.log(JSON.stringify({ event: 'eval', model: v.model, testAccuracy: m.accuracy, testLoss: m.loss, perClassAccuracy: m.perClassAccuracy, confusionMatrix: m.confusionMatrix, ...(classes ? { classes } : {}), seconds }));
     return 0;
   }
   console.log(`model: ${v.model}${metadata['train.epochs'] ? ` (trained ${metadata['train.epochs']} epochs, ${metadata['train.optimizer']}, seed ${metadata['train.seed']})` : ''}`);
   console.log(`data: ${describeSource(mnist.source)}\n`);
-  console.log(metricsReport(m, 'Test'));
+  console.log(metricsReport(m, 'Test', classes));
   console.log(`\n${architectureReport(model.spec)}\n\nTime: ${seconds.toFixed(1)} s`);
   return 0;
 }

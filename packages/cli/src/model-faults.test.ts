@@ -31,13 +31,19 @@ test('a model with a NaN weight or the wrong number of outputs: one line naming 
     const a = runCli([...args, nan]);
     assert.equal(a.code, 1, a.stderr);
     assert.match(a.stderr, /^dnn-cli: error: .*nan\.safetensors: tensor 0\.weight holds a non-finite value \(NaN\) at index 0; the model is unusable\n$/);
-    const b = runCli([...args, five]);
-    assert.equal(b.code, 1, b.stderr);
-    assert.match(b.stderr, /^dnn-cli: error: .*five\.safetensors: has 5 outputs, the data has 10 classes/);
-    const c = runCli([...args, fiveCnn]);
-    assert.equal(c.code, 1, c.stderr);
-    assert.match(c.stderr, /^dnn-cli: error: .*five-cnn\.safetensors: has 5 outputs, the data has 10 classes/);
   }
+  // eval: fewer outputs than the test set's 10 classes, MLP or layer list: one line naming the file.
+  for (const file of [five, fiveCnn]) {
+    const b = runCli(['eval', '--model', file]);
+    assert.equal(b.code, 1, b.stderr);
+    assert.match(b.stderr, /^dnn-cli: error: .*five(-cnn)?\.safetensors: has 5 outputs, the data has 10 classes\n$/);
+  }
+  // predict has no data: a model of 5 (unnamed) classes names one of them, no crash.
+  const p = runCli(['predict', png, '--model', five, '--json']);
+  assert.equal(p.code, 0, p.stderr);
+  const [e] = events(p.stdout);
+  assert.equal(e.probabilities.length, 5);
+  assert.ok(e.class >= 0 && e.class < 5);
 });
 
 test('predict reads 1- to 16-bit PNGs alike, reports each unreadable file and goes on (exit 1)', async () => {

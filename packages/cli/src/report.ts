@@ -30,17 +30,19 @@ export function architectureReport(spec: ModelSpec): string {
   return `Architecture: ${name}, loss ${spec.loss}\n${table(rows)}`;
 }
 
-export function metricsReport(m: Metrics, what: string): string {
-  const digits = m.perClassAccuracy.map((_, i) => i);
+/** Accuracy, per-class accuracy and the confusion matrix; `classes` names the classes (default: the digits). */
+export function metricsReport(m: Metrics, what: string, classes?: readonly string[] | null): string {
+  const names = classes ?? m.perClassAccuracy.map((_, i) => i);
+  const kind = classes ? 'class' : 'digit';
   const correct = Math.round(m.accuracy * m.count);
   const lines = [
     `${what} accuracy ${pct(m.accuracy)} (${thousands(correct)}/${thousands(m.count)}), loss ${fixed(m.loss)}`,
     '',
-    'Accuracy per digit:',
-    table([['digit', ...digits], ['accuracy', ...m.perClassAccuracy.map((a) => pct(a, 1))]]),
+    `Accuracy per ${kind}:`,
+    table([[kind, ...names], ['accuracy', ...m.perClassAccuracy.map((a) => pct(a, 1))]]),
     '',
-    'Confusion matrix (rows: true digit, columns: predicted):',
-    table([['', ...digits], ...m.confusionMatrix.map((row, i) => [i, ...row])]),
+    `Confusion matrix (rows: true ${kind}, columns: predicted):`,
+    table([['', ...names], ...m.confusionMatrix.map((row, i) => [names[i], ...row])]),
   ];
   return lines.join('\n');
 }

@@ -81,10 +81,19 @@ test('Ctrl-C stops after the current step, writes the checkpoint and exits 130; 
   assert.ok(sameBits(await weights(out), await weights(full)));
 });
 
-test('--resume refuses flags that would change the run; a model file is not a checkpoint', () => {
-  const r = runCli(['train', '--resume', join(dir, 'x.ckpt'), '--lr', '0.1', '--epochs', '4']);
+test('--resume accepts the run\'s own flags, refuses the ones that differ (naming each); a model file is not a checkpoint', () => {
+  const cp = join(dir, 'small.ckpt');
+  const small = ['--epochs', '1', '--limit', '600', '--hidden', '16', '--activations', 'tanh', '--warmup', '5', '--seed', '4'];
+  const first = runCli(['train', ...small, '--checkpoint', cp, '--quiet']);
+  assert.equal(first.code, 0, first.stderr);
+  const same = runCli(['train', ...small, '--resume', cp, '--quiet']);
+  assert.equal(same.code, 0, `the same command line with --resume added: ${same.stderr}`);
+  assert.equal(same.stdout, first.stdout, 'and the same result');
+  const r = runCli(['train', '--resume', cp, '--hidden', '16', '--lr', '0.1', '--epochs', '4', '--warmup', '5', '--activations', 'relu']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--resume takes the run's settings from the checkpoint; drop --lr, --epochs/);
+  assert.match(r.stderr, /--activations relu \(the checkpoint's run has tanh\), --lr 0\.1 \(the checkpoint's run has 0\.001\), --epochs 4 \(the checkpoint's run has 1\); drop them/);
+  assert.doesNotMatch(r.stderr, /--hidden|--warmup/, 'equal values are not named');
+  assert.equal(r.stderr.trim().split('\n').length, 1);
   const m = runCli(['train', '--resume', full]);
   assert.equal(m.code, 1);
   assert.match(m.stderr, /full\.safetensors: not a checkpoint/);

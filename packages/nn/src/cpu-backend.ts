@@ -3,7 +3,7 @@
  * faster ones passed in). Every other backend is checked against it.
  * @module
  */
-import { BACKEND_INTERFACE_VERSION, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
+import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
 import type { Dataset } from './dataset.ts';
 import type { TrainerState } from './checkpoint.ts';
 import { fastKernels, fastKernelsPath, referenceKernels, type Kernels } from './kernels.ts';
@@ -56,7 +56,7 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels): Trainer {
         pass.step = steps + 1;
         lossSum += computeGradients(ws, params, grads, rows, kernels, rows, pass);
         steps++;
-        optimizer.update(params, grads, state, lr, steps);
+        optimizer.update(params, grads, state, rateOf(lr, (b - start) / batchSize), steps);
       }
       return { lossSum, rows: count, steps };
     },

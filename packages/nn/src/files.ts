@@ -4,16 +4,15 @@
  * (temporary file, flush, rename), links followed, devices never replaced,
  * temporary files never left behind. Every error names the file. The byte-level functions in @dnn/nn work everywhere; these add
  * the file system.
- * @module
+ * @module @dnn/nn/files
  */
 import { readFile, stat } from 'node:fs/promises';
 import { FileProblem, fsErrorWords } from './file-problem.ts';
 import { writeOutputFile } from './output-path.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
-import { decodeModel, encodeModel } from './model-file.ts';
+import { decodeModel, encodeModel, type DecodedModel, type DecodeOptions } from './model-file.ts';
 import type { Model } from './model.ts';
 import { ModelFileError, type ModelMetadata } from './safetensors.ts';
-import type { ActivationName } from './spec.ts';
 
 export { FileProblem, fsErrorWords } from './file-problem.ts';
 export { checkOutputPath, writeOutputFile, removeLeftovers, outputTarget } from './output-path.ts';
@@ -44,8 +43,12 @@ async function readChecked<T>(path: string, decode: (bytes: Uint8Array) => T): P
   }
 }
 
-/** Reads a model file; `activations` overrides the stored hidden activations where shapes fit. */
-export function loadModel(path: string, options: { activations?: ActivationName[] } = {}): Promise<{ model: Model; metadata: ModelMetadata }> {
+/**
+ * Reads a model file; `activations` overrides the stored hidden activations
+ * where shapes fit; `arch` gives the layers of a PyTorch file without dnn
+ * metadata (see `decodeModel`).
+ */
+export function loadModel(path: string, options: DecodeOptions = {}): Promise<DecodedModel> {
   return readChecked(path, (b) => decodeModel(b, options));
 }
 

@@ -29,7 +29,27 @@ test('fit learns: validation accuracy above a floor, loss falls', async () => {
   assert.ok(events.some((e) => e.type === 'progress'));
   assert.ok(r.history[2].trainLoss < r.history[0].trainLoss, 'training loss falls');
   assert.ok(r.validation!.accuracy > 0.9, `validation accuracy ${r.validation!.accuracy}`);
+  // Per step: each epoch ends at its share of the way down, the last at lrEnd.
+  const expected = [1, 2, 3].map((e) => 1e-2 + ((1e-3 - 1e-2) * (e * 20 - 1)) / 59);
+  r.history.forEach((h, i) => assert.ok(Math.abs(h.learningRate - expected[i]) < 1e-12, `epoch ${i + 1} lr ${h.learningRate}`));
+});
+
+test('linear-epoch keeps the seed schedule: one rate per epoch', async () => {
+  const r = await fit(spec, data, options({ schedule: { name: 'linear-epoch', lr: 1e-2, lrEnd: 1e-3 } }));
   assert.deepEqual(r.history.map((h) => h.learningRate), [1e-2, (1e-2 + 1e-3) / 2, 1e-3]);
+});
+
+test('fit(spec, data) trains with the defaults for everything else', async () => {
+  const events: FitEvent[] = [];
+  const more = blobs(6000);
+  const r = await fit(spec, more, { onEvent: (e) => events.push(e) });
+  const start = events.find((e) => e.type === 'start');
+  assert.ok(start?.type === 'start' && start.validationSize === 1000 && start.seed === 1, 'a sixth of the rows validate');
+  assert.equal(r.history.length, 10);
+  assert.ok(Math.abs(r.history[9].learningRate - 1e-5) < 1e-12, 'linear decay to 1e-5');
+  assert.ok(r.validation!.accuracy > 0.9, `validation accuracy ${r.validation!.accuracy}`);
+  const b = await fit(spec, more);
+  assert.deepEqual(new Uint8Array(b.params.buffer), new Uint8Array(r.params.buffer), 'repeatable');
 });
 
 test('validation is the last rows, and equals evaluate/predict of the result', async () => {

@@ -14,17 +14,23 @@ import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
 import type { OptimizerConfig } from './optimizers.ts';
 import type { FitProgress } from './checkpoint.ts';
-import { learningRateAt, type ScheduleConfig } from './schedules.ts';
+import { changesPerStep, checkSchedule, learningRateAt, type ScheduleConfig } from './schedules.ts';
+import { DEFAULTS, defaultValidation } from './defaults.ts';
 
+/** How to train. Every field is optional; `DEFAULTS` (the CLI's defaults) fills the rest. */
 export interface FitOptions {
-  epochs: number;
-  batchSize: number;
-  optimizer: OptimizerConfig;
-  schedule: ScheduleConfig;
-  /** Rows taken from the end of `data` for validation (0 for none). */
-  validation: number;
-  /** Drives initialisation and shuffling. */
-  seed: number;
+  /** Passes over the training rows (default 10). */
+  epochs?: number;
+  /** Rows per optimizer step (default 100). */
+  batchSize?: number;
+  /** Default: adam with its usual betas. */
+  optimizer?: OptimizerConfig;
+  /** Default: linear per step from 1e-3 to 1e-5; fields left out take their defaults. */
+  schedule?: Partial<ScheduleConfig>;
+  /** Rows taken from the end of `data` for validation (0 for none; default 10,000 or a sixth of smaller data). */
+  validation?: number;
+  /** Drives initialisation and shuffling (default 1). */
+  seed?: number;
   /** Defaults to the single-thread CPU backend. */
   backend?: Backend;
   /** Start from these parameters instead of a fresh initialisation. */
@@ -101,15 +107,38 @@ export class DivergedError extends Error {
   }
 }
 
-/** Checks fit options against the data; throws RangeError naming the option. */
-export function checkFitOptions(data: Dataset, o: FitOptions): void {
+/** Fit options with every training setting filled in. */
+export type ResolvedFitOptions = FitOptions & Required<Pick<FitOptions, 'epochs' | 'batchSize' | 'optimizer' | 'validation' | 'seed'>> & { schedule: ScheduleConfig };
+
+/** Fills what `o` leaves out from `DEFAULTS`; the batch size is capped to the training rows of small data. */
+export function fitDefaults(data: Dataset, o: FitOptions = {}): ResolvedFitOptions {
+  const validation = o.validation ?? defaultValidation(data.count);
+  return {
+    ...o,
+    epochs: o.epochs ?? DEFAULTS.epochs,
+    batchSize: o.batchSize ?? Math.max(1, Math.min(DEFAULTS.batchSize, data.count - validation)),
+    optimizer: o.optimizer ?? { name: DEFAULTS.optimizer },
+    validation,
+    seed: o.seed ?? DEFAULTS.seed,
+    schedule: {
+      name: o.schedule?.name ?? DEFAULTS.schedule,
+      lr: o.schedule?.lr ?? DEFAULTS.lr,
+      lrEnd: o.schedule?.lrEnd ?? DEFAULTS.lrEnd,
+      warmup: o.schedule?.warmup ?? DEFAULTS.warmup,
+    },
+  };
+}
+
+/** Checks fit options (defaults filled in) against the data; throws RangeError naming the option. */
+export function checkFitOptions(data: Dataset, options: FitOptions): void {
+  const o = fitDefaults(data, options);
   const trainSize = data.count - o.validation;
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(o.validation) || o.validation < 0) throw new RangeError(`validation must be a non-negative integer, got ${o.validation}`);
   if (o.validation >= data.count) throw new RangeError(`validation (${o.validation}) must be smaller than the training data (${data.count} rows)`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${o.batchSize}`);
   if (o.batchSize > trainSize) throw new RangeError(`batchSize (${o.batchSize}) is larger than the ${trainSize} training rows`);
-  if (!(o.schedule.lr > 0) || !Number.isFinite(o.schedule.lr)) throw new RangeError(`learning rate must be a positive number, got ${o.schedule.lr}`);
+  checkSchedule(o.schedule);
   if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) {
     throw new RangeError(`checkpointEvery must be a positive integer, got ${o.checkpointEvery}`);
   }
@@ -123,17 +152,17 @@ export function checkFitOptions(data: Dataset, o: FitOptions): void {
 }
 
 /**
- * Trains a network of `spec` on `data`.
+ * Trains a network of `spec` on `data`. Options left out take the CLI's
+ * defaults (`DEFAULTS`).
  * @example
- * const result = await fit(defaultSpec(), train, {
- *   epochs: 2, batchSize: 100, validation: 10000, seed: 1,
- *   optimizer: { name: 'adam' }, schedule: { name: 'constant', lr: 1e-3, lrEnd: 1e-3 },
- * });
+ * const result = await fit(defaultSpec(), mnist.train); // 10 epochs, adam, linear decay
+ * const quick = await fit(defaultSpec(), mnist.train, { epochs: 2, schedule: { lr: 3e-3 } });
  */
-export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): Promise<FitResult> {
+export async function fit(spec: ModelSpec, data: Dataset, fitOptions: FitOptions = {}): Promise<FitResult> {
   checkDataset(data, 'training data');
   if (data.features !== inputSize(spec)) throw new RangeError(`the data has ${data.features} features, the model takes ${inputSize(spec)}`);
-  checkFitOptions(data, options);
+  checkFitOptions(data, fitOptions);
+  const options = fitDefaults(data, fitOptions);
   const backend = options.backend ?? cpuBackend();
   const emit = options.onEvent ?? (() => {});
   const trainSize = data.count - options.validation;
@@ -167,9 +196,19 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
     const shuffle = new Rng(options.seed).split(STREAM.shuffle);
     const batches = Math.ceil(trainSize / options.batchSize);
     const chunkBatches = Math.min(Math.max(1, Math.ceil(batches / (options.progressSteps ?? 100))), options.checkpointEvery ?? Infinity);
+    // The rate depends only on the step's place in the run, so a resumed run gets the same rates.
+    const steps = options.epochs * batches;
+    const rateAt = (epoch: number, batch: number) =>
+      learningRateAt(options.schedule, { step: (epoch - 1) * batches + batch, steps, epoch: epoch - 1, epochs: options.epochs });
+    const perStep = changesPerStep(options.schedule);
+    const rates = new Float32Array(chunkBatches);
+    const ratesFor = (epoch: number, first: number, n: number) => {
+      if (!perStep) return rateAt(epoch, first);
+      for (let i = 0; i < n; i++) rates[i] = rateAt(epoch, first + i);
+      return rates.subarray(0, n);
+    };
     for (let epoch = resume?.epoch ?? 1; epoch <= options.epochs && !aborted; epoch++) {
       const epochStart = now();
-      const lr = learningRateAt(options.schedule, epoch - 1, options.epochs);
       for (let i = 0; i < trainSize; i++) order[i] = i;
       // Each epoch's order depends only on the seed and the epoch number.
       shuffle.split(epoch).shuffle(order);
@@ -179,7 +218,7 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
       for (let b = rows / options.batchSize; b < batches; b += chunkBatches) {
         const start = b * options.batchSize;
         const count = Math.min(chunkBatches * options.batchSize, trainSize - start);
-        const r = await trainer.train(order, start, count, options.batchSize, lr);
+        const r = await trainer.train(order, start, count, options.batchSize, ratesFor(epoch, b, Math.ceil(count / options.batchSize)));
         lossSum += r.lossSum;
         rows += r.rows;
         if (!Number.isFinite(lossSum)) throw new DivergedError(epoch, r.steps);
@@ -204,7 +243,7 @@ export async function fit(spec: ModelSpec, data: Dataset, options: FitOptions): 
         trainLoss: lossSum / rows,
         validationLoss: validation?.loss ?? NaN,
         validationAccuracy: validation?.accuracy ?? NaN,
-        learningRate: lr,
+        learningRate: rateAt(epoch, batches - 1),
         seconds: (now() - epochStart) / 1000,
       };
       history.push(event);

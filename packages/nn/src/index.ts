@@ -4,7 +4,7 @@
  * forward and backward, losses, initialisation, optimizers, schedules, the
  * training loop and metrics, and the Backend interface that backends
  * implement; the single-thread CPU backend is the reference implementation.
- * @module
+ * @module @dnn/nn
  */
 export {
   ACTIVATIONS,
@@ -59,7 +59,7 @@ export { type LayerKernel, type LayerPass, type LayerTable } from './layers/laye
 export { referenceLayers, fastLayers } from './layers/tables.ts';
 export { dropoutHash, dropoutKeeps } from './layers/dropout.ts';
 export { OPTIMIZERS, type AdamKernel, type Gradient, type OptimizerName, type OptimizerConfig, type OptimizerState, type Optimizer, createOptimizer } from './optimizers.ts';
-export { SCHEDULES, type ScheduleName, type ScheduleConfig, learningRateAt } from './schedules.ts';
+export { SCHEDULES, type ScheduleName, type ScheduleConfig, type SchedulePosition, learningRateAt, changesPerStep, checkSchedule } from './schedules.ts';
 export { type Dataset, sliceDataset, checkDataset } from './dataset.ts';
 export {
   BACKEND_INTERFACE_VERSION,
@@ -67,6 +67,8 @@ export {
   type Trainer,
   type TrainerOptions,
   type TrainResult,
+  type LearningRates,
+  rateOf,
 } from './backend.ts';
 export { cpuBackend, checkState } from './cpu-backend.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
@@ -78,13 +80,20 @@ export {
   type EpochEvent,
   type FitResult,
   DivergedError,
+  type ResolvedFitOptions,
   checkFitOptions,
+  fitDefaults,
   fit,
 } from './fit.ts';
+export { DEFAULTS, defaultValidation } from './defaults.ts';
 export { type Model, createModel, predict, evaluate } from './model.ts';
+export { type InferredModel, inferModel, modelFromLayers } from './infer-layers.ts';
+export { type Dtype, halfToFloat } from './dtypes.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
 export { type DataShape, checkFiniteTensors, modelDataMismatch } from './model-check.ts';
 export {
+  type DecodedModel,
+  type DecodeOptions,
   MODEL_FORMAT,
   MODEL_FORMAT_MLP,
   type TensorNaming,
@@ -95,5 +104,7 @@ export {
   specFromMetadata,
   paramsFromTensors,
 } from './model-file.ts';
+export { CLASSES_KEY, numberedClasses, classNamesProblem, classesMetadata, classesFromMetadata } from './classes.ts';
+export { ONNX_OPSET, encodeOnnx } from './onnx.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
 export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';

@@ -46,6 +46,10 @@ test('modelDataMismatch says what does not fit, or null', () => {
   assert.equal(modelDataMismatch(spec, { features: 784, classes: 10 }), 'has 5 outputs, the data has 10 classes');
   assert.equal(modelDataMismatch(spec, { features: 1024, classes: 5 }), 'takes 784 inputs, the images have 1024 pixels');
   assert.equal(modelDataMismatch(spec, { features: 784, classes: 5 }), null);
+  // More outputs than the data's classes fit (named classes the data does not show); unknown classes are not checked.
+  assert.equal(modelDataMismatch(spec, { features: 784, classes: 3 }), null);
+  assert.equal(modelDataMismatch(spec, { features: 784 }), null);
+  assert.equal(modelDataMismatch(spec, { features: 1024 }), 'takes 784 inputs, the images have 1024 pixels');
 });
 
 test('modelDataMismatch reads any layer list: the input shape and the last layer', () => {

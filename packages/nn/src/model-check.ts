@@ -18,13 +18,18 @@ export function checkFiniteTensors(tensors: Iterable<NamedTensor>): void {
   }
 }
 
-/** What a model must fit: the data's features per example and its classes. */
+/** What a model must fit: the data's features per example and, where known, its classes. */
 export interface DataShape {
   features: number;
-  classes: number;
+  classes?: number;
 }
 
-/** The mismatch between a model and the data, in words, or null when they fit (any layer list: its input and its last layer). */
+/**
+ * The mismatch between a model and the data, in words, or null when they fit
+ * (any layer list: its input and its last layer). A model needs an output per
+ * class; more outputs are allowed (a model of named classes may have classes
+ * the data does not show).
+ */
 export function modelDataMismatch(spec: ModelSpec, data: DataShape): string | null {
   const inputs = inputSize(spec);
   if (inputs !== data.features) {
@@ -32,6 +37,6 @@ export function modelDataMismatch(spec: ModelSpec, data: DataShape): string | nu
     return `takes ${inputs} inputs${shape}, the images have ${data.features} pixels`;
   }
   const outputs = outputSize(spec);
-  if (outputs !== data.classes) return `has ${outputs} outputs, the data has ${data.classes} classes`;
+  if (data.classes !== undefined && outputs < data.classes) return `has ${outputs} outputs, the data has ${data.classes} classes`;
   return null;
 }

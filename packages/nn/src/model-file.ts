@@ -6,9 +6,14 @@
  * [out, in, k, k]), and NCHW flattens in PyTorch's order, so dnn stores its
  * parameters as they are. The layer list and how the model was trained go
  * in the metadata. Files of the first format (`dnn-mlp/1`, names
- * `layers.{i}.weight`) still load.
+ * `layers.{i}.weight`) still load. A file without dnn's metadata (a
+ * PyTorch `state_dict`) is read with a layer list from the caller (`arch`),
+ * or one inferred where its names and shapes make the layers unambiguous
+ * (see infer-layers.ts).
  * @module
  */
+import { formatArch, parseArch } from './arch-syntax.ts';
+import { inferModel, modelFromLayers } from './infer-layers.ts';
 import { checkFiniteTensors } from './model-check.ts';
 import type { Model } from './model.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type ModelMetadata, type NamedTensor } from './safetensors.ts';
@@ -102,15 +107,50 @@ export function paramsFromTensors(spec: ModelSpec, tensors: Map<string, NamedTen
   return params;
 }
 
-/** Reads a model from safetensors bytes, checking everything. */
-export function decodeModel(bytes: Uint8Array, options: SpecOverride = {}): { model: Model; metadata: ModelMetadata } {
+/** A model read from a file, with the file's metadata. */
+export interface DecodedModel {
+  model: Model;
+  metadata: ModelMetadata;
+  /** Set when the file had no dnn metadata: what was inferred or assumed, in words. */
+  inferred?: string;
+}
+
+/** How to read a model file: activation overrides, and the layers of a file without dnn metadata. */
+export interface DecodeOptions extends SpecOverride {
+  /**
+   * The layers of a file without dnn metadata (a PyTorch `state_dict`): a
+   * spec, or a layer list in `--arch` syntax on 1x28x28 images (`parseArch`).
+   * Its k-th layer with parameters takes the file's k-th numbered layer.
+   */
+  arch?: ModelSpec | string;
+}
+
+/**
+ * Reads a model from safetensors bytes, checking everything. A file without
+ * dnn metadata (a PyTorch `state_dict`) is read into `options.arch`, or
+ * inferred when its tensors are an unambiguous MLP; `inferred` then says
+ * what was read or assumed.
+ * @example
+ * const { model, inferred } = decodeModel(bytes, { arch: 'conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10' });
+ */
+export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): DecodedModel {
   const { tensors, metadata } = decodeSafetensors(bytes);
+  const arch = typeof options.arch === 'string' ? parseArch(options.arch) : options.arch && validateSpec(options.arch);
+  if (metadata['dnn.format'] === undefined) {
+    checkFiniteTensors(tensors.values());
+    const given = arch && (options.activations || options.output ? overrideActivations(arch, options) : arch);
+    const { spec, params, description } = given ? modelFromLayers(tensors, given) : inferModel(tensors, options);
+    return { model: { spec, params }, metadata, inferred: description };
+  }
   const format = metadata['dnn.format'];
   if (format !== MODEL_FORMAT && format !== MODEL_FORMAT_MLP) {
     throw new ModelFileError(`unsupported model format ${JSON.stringify(format ?? null)} (expected ${MODEL_FORMAT} or ${MODEL_FORMAT_MLP})`);
   }
   const naming: TensorNaming = format === MODEL_FORMAT_MLP ? 'mlp' : 'sequential';
   const spec = specFromMetadata(metadata, options);
+  if (arch && formatArch(arch) !== formatArch(spec)) {
+    throw new ModelFileError(`the file holds its own layer list ${formatArch(spec)}; the given one (${formatArch(arch)}) is for files without dnn metadata`);
+  }
   checkFiniteTensors(tensors.values());
   const params = paramsFromTensors(spec, tensors, '', naming);
   const expected = new Set(modelTensors(spec, params, naming).map((t) => t.name));

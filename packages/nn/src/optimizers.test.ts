@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOptimizer } from './optimizers.ts';
-import { learningRateAt } from './schedules.ts';
 
 const grads = [0.5, -1, 0.25];
 
@@ -42,18 +41,4 @@ test('update touches only [start, end)', () => {
 
 test('unknown optimizer is an error', () => {
   assert.throws(() => createOptimizer({ name: 'rmsprop' as 'sgd' }), /unknown optimizer "rmsprop"/);
-});
-
-test('schedules: constant, linear 1e-3 -> 1e-5, cosine', () => {
-  const lin = { name: 'linear' as const, lr: 1e-3, lrEnd: 1e-5 };
-  assert.equal(learningRateAt(lin, 0, 10), 1e-3);
-  assert.ok(Math.abs(learningRateAt(lin, 9, 10) - 1e-5) < 1e-15);
-  assert.ok(Math.abs(learningRateAt(lin, 3, 4) - 1e-5) < 1e-15);
-  assert.ok(Math.abs(learningRateAt(lin, 1, 3) - 5.05e-4) < 1e-15);
-  const cos = { name: 'cosine' as const, lr: 1, lrEnd: 0 };
-  assert.equal(learningRateAt(cos, 0, 5), 1);
-  assert.ok(Math.abs(learningRateAt(cos, 2, 5) - 0.5) < 1e-12);
-  assert.ok(Math.abs(learningRateAt(cos, 4, 5)) < 1e-12);
-  assert.equal(learningRateAt({ name: 'constant', lr: 0.3, lrEnd: 0 }, 7, 10), 0.3);
-  assert.equal(learningRateAt(lin, 0, 1), 1e-3, 'one epoch uses the starting rate');
 });

@@ -2,7 +2,9 @@
  * The safetensors format: an 8-byte little-endian header length, a JSON
  * header naming each tensor's dtype, shape and byte range, then the raw
  * little-endian data. dnn writes only float32 tensors and string metadata
- * (the format's `__metadata__` holds strings only).
+ * (the format's `__metadata__` holds strings only); it reads F32, F16, BF16
+ * and F64 tensors (as float32) and files without metadata, as PyTorch's
+ * `save_file` writes them.
  *
  * Works on bytes, so it runs in browsers too. Reading trusts nothing: every
  * size and offset is checked before anything is allocated from it.
@@ -29,7 +31,11 @@ export interface NamedTensor {
   name: string;
   shape: number[];
   data: Float32Array;
+  /** The element type in the file it was read from, when not F32 (it was converted). */
+  fileDtype?: Dtype;
 }
+
+import { DTYPE_BYTES, isReadableDtype, readAsFloat32, type Dtype } from './dtypes.ts';
 
 const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
@@ -60,7 +66,7 @@ export function encodeSafetensors(tensors: NamedTensor[], metadata: ModelMetadat
   return out;
 }
 
-/** Decodes a safetensors file of float32 tensors, checking every size and offset. */
+/** Decodes a safetensors file (F32, F16, BF16, F64 tensors read as float32), checking every size and offset. */
 export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, NamedTensor>; metadata: ModelMetadata } {
   if (bytes.length < 8) throw new ModelFileError(`file too short (${bytes.length} bytes) for a safetensors header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -80,8 +86,8 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Nam
   if (twice !== null) throw new ModelFileError(`the header names ${JSON.stringify(twice)} twice`);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new ModelFileError('header is not a JSON object');
   const h = header as Record<string, unknown>;
-  const meta = h.__metadata__;
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new ModelFileError('no __metadata__: not a dnn file');
+  const meta = h.__metadata__ ?? {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw new ModelFileError('__metadata__ is not an object');
   const dataStart = 8 + n;
   const dataBytes = bytes.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
@@ -90,25 +96,26 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Nam
     if (name === '__metadata__') continue;
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof e !== 'object' || e === null) throw new ModelFileError(`tensor ${name}: entry is not an object`);
-    if (e.dtype !== 'F32') throw new ModelFileError(`tensor ${name} has dtype ${JSON.stringify(e.dtype)}; only F32 is supported`);
+    if (!isReadableDtype(e.dtype)) throw new ModelFileError(`tensor ${name} has dtype ${JSON.stringify(e.dtype)}; only ${Object.keys(DTYPE_BYTES).join(', ')} are read`);
+    const size = DTYPE_BYTES[e.dtype];
     if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0) || e.shape.length > 8) {
       throw new ModelFileError(`tensor ${name} has a bad shape ${JSON.stringify(e.shape)}`);
     }
     const count = (e.shape as number[]).reduce((a, b) => a * b, 1);
     const [begin, end] = Array.isArray(e.data_offsets) && e.data_offsets.length === 2 ? (e.data_offsets as number[]) : [NaN, NaN];
-    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > dataBytes || end - begin !== count * 4) {
-      throw new ModelFileError(`tensor ${name} has data_offsets ${JSON.stringify(e.data_offsets)} outside the ${dataBytes} data bytes or not ${count * 4} long`);
+    if (!Number.isInteger(begin) || !Number.isInteger(end) || begin < 0 || end > dataBytes || end - begin !== count * size) {
+      throw new ModelFileError(`tensor ${name} has data_offsets ${JSON.stringify(e.data_offsets)} outside the ${dataBytes} data bytes or not ${count * size} long`);
     }
     for (const [b, en, other] of ranges) {
       if (begin < en && b < end) throw new ModelFileError(`tensor ${name} overlaps tensor ${other}'s data`);
     }
     ranges.push([begin, end, name]);
     // Only now, with the size checked against the file, is anything allocated.
-    const data = new Float32Array(count);
     const at = bytes.byteOffset + dataStart + begin;
-    if (littleEndian && at % 4 === 0) data.set(new Float32Array(bytes.buffer, at, count));
-    else for (let i = 0; i < count; i++) data[i] = view.getFloat32(dataStart + begin + i * 4, true);
-    tensors.set(name, { name, shape: e.shape as number[], data });
+    let data: Float32Array;
+    if (e.dtype === 'F32' && littleEndian && at % 4 === 0) (data = new Float32Array(count)).set(new Float32Array(bytes.buffer, at, count));
+    else data = readAsFloat32(view, dataStart + begin, count, e.dtype);
+    tensors.set(name, { name, shape: e.shape as number[], data, ...(e.dtype === 'F32' ? {} : { fileDtype: e.dtype }) });
   }
   return { tensors, metadata: meta as ModelMetadata };
 }

@@ -2,7 +2,7 @@
  * @dnn/tensor: typed-array math for dnn. Shapes, a seeded splittable PRNG,
  * the reference GEMM, and the element-wise and row-wise kernels training
  * needs. No dependencies; runs in every JavaScript runtime.
- * @module
+ * @module @dnn/tensor
  */
 export { type FloatArray, type Tensor, sizeOf, tensor, sameShape } from './shape.ts';
 export { Rng } from './random.ts';

@@ -1,0 +1,62 @@
+// examples/browser: a model file and a picture chosen in the page give the
+// same prediction as dnn in Node. Headless Chromium driven by playwright-core.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { decodeModel, predict } from '@dnn/nn';
+import { grayFromRgba, loadMnist, mnistDataPackageDir, mnistFromImage } from '@dnn/data-mnist';
+import { runCli } from './test-helpers.ts';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
+const skip = process.env.DNN_SIMD === 'off' ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const examples = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..', 'examples');
+
+test('examples/browser: load a model and predict a digit in the page, as dnn does in Node', { skip, timeout: 180_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dnn-browser-'));
+  const modelFile = join(dir, 'model.safetensors');
+  const trained = runCli(['train', '--epochs', '1', '--limit', '6000', '--hidden', '64', '--lr', '0.003', '--save', modelFile, '--quiet']);
+  assert.equal(trained.code, 0, trained.stderr);
+  // A test image drawn larger, dark on light, as a PNG.
+  const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
+  const digit = mnist.test.x.subarray(0, 784);
+  const size = 84;
+  const rgba = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const v = 255 - digit[Math.floor(y / 3) * 28 + Math.floor(x / 3)];
+      rgba.set([v, v, v, 255], (y * size + x) * 4);
+    }
+  }
+  const png = join(dir, 'digit.png');
+  await writeFile(png, encodePng({ width: size, height: size, data: rgba, channels: 4 }));
+  const { model } = decodeModel(new Uint8Array(await readFile(modelFile)));
+  const probs = [...predict(model, mnistFromImage(grayFromRgba(size, size, rgba)), 1)];
+  const want = probs.indexOf(Math.max(...probs));
+
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import(join(examples, 'browser', 'serve.mjs'));
+  const server = await startServer(0);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${server.address().port}/examples/browser/`);
+    await page.setInputFiles('#model', modelFile);
+    await page.setInputFiles('#image', png);
+    await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
+    assert.equal(await page.textContent('#prediction'), String(want), (await page.textContent('#status')) ?? '');
+    assert.match((await page.textContent('#probabilities')) ?? '', new RegExp(`${want}: ${(probs[want] * 100).toFixed(1)}%`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
