@@ -41,7 +41,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { model, metadata, inferred } = await readModelFile(v.model as string, { activations, arch: v.arch as string | undefined });
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
-  const mismatch = modelDataMismatch(model.spec, mnist.test);
+  // The data's class count is not known here (a classes.txt names them for train): its labels must fit the outputs.
+  const mismatch = modelDataMismatch(model.spec, { features: mnist.test.features });
   if (mismatch) throw new FileProblem(v.model as string, mismatch);
   const classes = classesFromMetadata(metadata, outputSize(model.spec));
   const test = { ...mnist.test, classes: outputSize(model.spec) };
