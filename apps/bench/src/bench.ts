@@ -167,7 +167,7 @@ async function gpuSection(): Promise<void> {
   const t = performance.now();
   await g.run(false, false, size, size, size, a, a, 5);
   const ms = (performance.now() - t) / 5;
-  out({ section: 'gpu', gemm: size, gflops: gflops(size, size, size, ms) }, `  GEMM ${size} cubed: ${fmt(gflops(size, size, size, ms))} GFLOP/s (tile ${g.tile})`);
+  out({ section: 'gpu', gemm: size, gflops: gflops(size, size, size, ms) }, `  GEMM ${size} cubed: ${fmt(gflops(size, size, size, ms))} GFLOP/s (${g.describe(size, size, size)})`);
 }
 
 if (values['rss-run']) await rssRun(values['rss-run']);

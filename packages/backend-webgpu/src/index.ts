@@ -26,4 +26,4 @@ export async function webgpuBackend(options: FindOptions = {}): Promise<Backend 
     createTrainer: (opts) => createGpuTrainer(context, opts),
   };
 }
-export { type GpuGemm, createGpuGemm } from './gemm-runner.ts';
+export { type GpuGemm, type GpuGemmOptions, createGpuGemm } from './gemm-runner.ts';

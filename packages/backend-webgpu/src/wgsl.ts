@@ -1,75 +1,16 @@
 /**
- * The WGSL kernels of a training step. Each is a small function of the few
- * numbers that shape it (tile size, activation); sizes and offsets arrive in
- * a uniform buffer, so one pipeline serves every layer.
+ * The WGSL kernels of a training step besides the GEMM (wgsl-gemm.ts): the
+ * batch gather, the fused loss (output activation, loss, its gradient and
+ * the running sum, in one dispatch), softmax for predictions, and one
+ * optimizer dispatch over every parameter. Each is a small function of the
+ * few things that shape it; sizes and offsets arrive in uniform buffers, so
+ * one pipeline serves every layer.
  * @module
  */
-import type { ActivationName } from '@dnn/nn';
-
-/** WGSL expression of y = f(z) for element-wise activations (x is the input). */
-const FORWARD: Record<Exclude<ActivationName, 'softmax'>, string> = {
-  linear: 'x',
-  sigmoid: '1.0 / (1.0 + exp(-x))',
-  tanh: 'tanh(x)',
-  'lecun-tanh': '1.7159 * tanh(0.6666666666666666 * x)',
-  relu: 'select(select(0.0, x, x > 0.0), x, x != x)',
-  'leaky-relu': 'select(0.01 * x, x, x > 0.0)',
-  elu: 'select(exp(x) - 1.0, x, x > 0.0)',
-  softplus: 'max(x, 0.0) + log(1.0 + exp(-abs(x)))',
-};
-
-/** WGSL expression of f'(z) given x = z and y = f(z). */
-const DERIVATIVE: Record<Exclude<ActivationName, 'softmax'>, string> = {
-  linear: '1.0',
-  sigmoid: 'y * (1.0 - y)',
-  tanh: '1.0 - y * y',
-  'lecun-tanh': '1.7159 * 0.6666666666666666 * (1.0 - tanh(0.6666666666666666 * x) * tanh(0.6666666666666666 * x))',
-  relu: 'select(0.0, 1.0, x > 0.0)',
-  'leaky-relu': 'select(0.01, 1.0, x > 0.0)',
-  elu: 'select(y + 1.0, 1.0, x > 0.0)',
-  softplus: '1.0 / (1.0 + exp(-x))',
-};
+import type { LossName } from '@dnn/nn';
+import { derivativeExpr, type ElementwiseActivation } from './wgsl-activations.ts';
 
 export const WORKGROUP = 64;
-
-/** C = alpha op(A) op(B) + beta C with square tiles in workgroup memory. */
-export function gemmWgsl(tile: number): string {
-  return /* wgsl */ `
-struct Dims { m: u32, n: u32, k: u32, offA: u32, offB: u32, offC: u32, transA: u32, transB: u32, alpha: f32, beta: f32 }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
-@group(0) @binding(2) var<storage, read_write> C: array<f32>;
-@group(0) @binding(3) var<uniform> d: Dims;
-var<workgroup> ta: array<f32, ${tile * tile}>;
-var<workgroup> tb: array<f32, ${tile * tile}>;
-fn a(i: u32, p: u32) -> f32 {
-  if (i >= d.m || p >= d.k) { return 0.0; }
-  if (d.transA == 1u) { return A[d.offA + p * d.m + i]; }
-  return A[d.offA + i * d.k + p];
-}
-fn b(p: u32, j: u32) -> f32 {
-  if (p >= d.k || j >= d.n) { return 0.0; }
-  if (d.transB == 1u) { return B[d.offB + j * d.k + p]; }
-  return B[d.offB + p * d.n + j];
-}
-@compute @workgroup_size(${tile}, ${tile})
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let row = wg.y * ${tile}u + lid.y;
-  let col = wg.x * ${tile}u + lid.x;
-  var sum = 0.0;
-  for (var p0 = 0u; p0 < d.k; p0 += ${tile}u) {
-    ta[lid.y * ${tile}u + lid.x] = a(row, p0 + lid.x);
-    tb[lid.y * ${tile}u + lid.x] = b(p0 + lid.y, col);
-    workgroupBarrier();
-    for (var q = 0u; q < ${tile}u; q++) { sum += ta[lid.y * ${tile}u + q] * tb[q * ${tile}u + lid.x]; }
-    workgroupBarrier();
-  }
-  if (row < d.m && col < d.n) {
-    let o = d.offC + row * d.n + col;
-    if (d.beta == 0.0) { C[o] = d.alpha * sum; } else { C[o] = d.alpha * sum + d.beta * C[o]; }
-  }
-}`;
-}
 
 const ROWCOL = `struct Shape { rows: u32, cols: u32, off: u32, scale: f32 }`;
 
@@ -94,18 +35,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   ${body}
 }`;
 
-/** z += bias (from the parameters at off), then a = f(z); softmax is its own kernel. */
-export function biasActivationWgsl(act: ActivationName): string {
-  const f = act === 'softmax' ? 'x' : FORWARD[act];
-  return /* wgsl */ `
-${ROWCOL}
-${bind('<storage, read_write> z: array<f32>', '<storage, read> P: array<f32>', '<storage, read_write> out: array<f32>', '<uniform> s: Shape')}
-${perElement(`let x = z[i] + P[s.off + i % s.cols];
-  z[i] = x;
-  out[i] = ${f};`)}`;
-}
-
-/** Row-wise stable softmax of z into out (one thread per row). */
+/** Row-wise stable softmax of z into out (one thread per row), for predictions. */
 export const SOFTMAX_WGSL = /* wgsl */ `
 ${ROWCOL}
 ${bind('<storage, read> z: array<f32>', '<storage, read_write> out: array<f32>', '<uniform> s: Shape')}
@@ -115,91 +45,102 @@ ${perRow(`var mx = -3.4e38;
   for (var c = 0u; c < s.cols; c++) { let e = exp(z[o + c] - mx); out[o + c] = e; sum += e; }
   for (var c = 0u; c < s.cols; c++) { out[o + c] = out[o + c] / sum; }`)}`;
 
-/** dz = f'(z) * dy, in place in g (z and y the layer's pre-activation and output). */
-export function activationBackwardWgsl(act: Exclude<ActivationName, 'softmax'>): string {
-  return /* wgsl */ `
-${ROWCOL}
-${bind('<storage, read> z: array<f32>', '<storage, read> yv: array<f32>', '<storage, read_write> g: array<f32>', '<uniform> s: Shape')}
-${perElement(`let x = z[i];
-  let y = yv[i];
-  g[i] = g[i] * (${DERIVATIVE[act]});`)}`;
-}
-
-/** Softmax backward through its Jacobian, row by row: g = y (g - sum(g y)). */
-export const SOFTMAX_BACKWARD_WGSL = /* wgsl */ `
-${ROWCOL}
-${bind('<storage, read> yv: array<f32>', '<storage, read_write> g: array<f32>', '<uniform> s: Shape')}
-${perRow(`var dot = 0.0;
-  for (var c = 0u; c < s.cols; c++) { dot += g[o + c] * yv[o + c]; }
-  for (var c = 0u; c < s.cols; c++) { g[o + c] = yv[o + c] * (g[o + c] - dot); }`)}`;
+/** WGSL statements: y[o..] = softmax(z[o..]) for one row. */
+const softmaxRow = `var mx = -3.4e38;
+    for (var c = 0u; c < s.cols; c++) { mx = max(mx, z[o + c]); }
+    var sum = 0.0;
+    for (var c = 0u; c < s.cols; c++) { let e = exp(z[o + c] - mx); y[o + c] = e; sum += e; }
+    for (var c = 0u; c < s.cols; c++) { y[o + c] = y[o + c] / sum; }`;
 
 /**
- * The loss of each row and its gradient for a batch of `s.off` rows (the
- * mean's divisor): cross-entropy from softmax outputs (gradient with respect
- * to the logits, p - onehot), or mean squared error (gradient with respect
- * to the outputs).
+ * The loss in one dispatch (one workgroup; a batch has few rows of few
+ * outputs): the output activation where it is row-wise (softmax; element-wise
+ * ones ran in the GEMM's epilogue), each row's loss, the gradient with
+ * respect to the output layer's pre-activation z, and the batch's loss
+ * added to the running total. `s.off` holds the batch size (the mean's divisor).
  */
-export function lossWgsl(loss: 'cross-entropy' | 'mse'): string {
-  const body =
-    loss === 'cross-entropy'
-      ? `rowLoss[r] = -log(max(y[o + t], 1e-30));
-  for (var c = 0u; c < s.cols; c++) { g[o + c] = (y[o + c] - select(0.0, 1.0, c == t)) / f32(s.off); }`
-      : `var l = 0.0;
-  for (var c = 0u; c < s.cols; c++) {
-    let dlt = y[o + c] - select(0.0, 1.0, c == t);
-    l += dlt * dlt / f32(s.cols);
-    g[o + c] = 2.0 * dlt / (f32(s.cols) * f32(s.off));
+export function lossWgsl(loss: LossName, output: 'softmax' | ElementwiseActivation): string {
+  const n = 'f32(s.off)';
+  let body: string;
+  if (loss === 'cross-entropy') {
+    // Softmax then cross-entropy; the gradient with respect to the logits is p - onehot.
+    body = `${softmaxRow}
+    l = -log(max(y[o + t], 1e-30));
+    for (var c = 0u; c < s.cols; c++) { g[o + c] = (y[o + c] - select(0.0, 1.0, c == t)) / ${n}; }`;
+  } else if (output === 'softmax') {
+    // Mean squared error through softmax's Jacobian: g = y (dy - sum(dy y)).
+    body = `${softmaxRow}
+    var dot = 0.0;
+    for (var c = 0u; c < s.cols; c++) {
+      let dlt = y[o + c] - select(0.0, 1.0, c == t);
+      l += dlt * dlt / f32(s.cols);
+      let dy = 2.0 * dlt / (f32(s.cols) * ${n});
+      g[o + c] = dy;
+      dot += dy * y[o + c];
+    }
+    for (var c = 0u; c < s.cols; c++) { g[o + c] = y[o + c] * (g[o + c] - dot); }`;
+  } else {
+    body = `for (var c = 0u; c < s.cols; c++) {
+      let x = z[o + c];
+      let yc = y[o + c];
+      let dlt = yc - select(0.0, 1.0, c == t);
+      l += dlt * dlt / f32(s.cols);
+      g[o + c] = 2.0 * dlt / (f32(s.cols) * ${n}) * (${derivativeExpr(output).replace(/\by\b/g, 'yc')});
+    }`;
   }
-  rowLoss[r] = l;`;
   return /* wgsl */ `
 ${ROWCOL}
-${bind('<storage, read> y: array<f32>', '<storage, read> labels: array<u32>', '<storage, read_write> g: array<f32>', '<storage, read_write> rowLoss: array<f32>', '<uniform> s: Shape')}
-${perRow(`let t = labels[r];
-  ${body}`)}`;
+${bind('<storage, read> z: array<f32>', '<storage, read_write> y: array<f32>', '<storage, read> labels: array<u32>', '<storage, read_write> g: array<f32>', '<storage, read_write> total: array<f32>', '<uniform> s: Shape')}
+var<workgroup> part: array<f32, ${WORKGROUP}>;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(local_invocation_id) lid: vec3u) {
+  var acc = 0.0;
+  for (var r = lid.x; r < s.rows; r += ${WORKGROUP}u) {
+    let o = r * s.cols;
+    let t = labels[r];
+    var l = 0.0;
+    ${body}
+    acc += l;
+  }
+  part[lid.x] = acc;
+  workgroupBarrier();
+  for (var w = ${WORKGROUP / 2}u; w > 0u; w = w / 2u) {
+    if (lid.x < w) { part[lid.x] += part[lid.x + w]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) { total[0] += part[0]; }
+  _ = z[0];
+}`;
 }
 
-/** Adds the batch's row losses to the running sum (one thread: a handful of rows). */
-export const ACCUMULATE_WGSL = /* wgsl */ `
-${ROWCOL}
-@group(0) @binding(0) var<storage, read> rowLoss: array<f32>;
-@group(0) @binding(1) var<storage, read_write> total: array<f32>;
-@group(0) @binding(2) var<uniform> s: Shape;
-@compute @workgroup_size(1)
-fn main() {
-  var sum = 0.0;
-  for (var r = 0u; r < s.rows; r++) { sum += rowLoss[r]; }
-  total[0] += sum;
-}`;
-
-/** Bias gradient: G[off + c] = sum over rows of g[r, c]. */
-export const SUM_ROWS_WGSL = /* wgsl */ `
-${ROWCOL}
-@group(0) @binding(0) var<storage, read> g: array<f32>;
-@group(0) @binding(1) var<storage, read_write> G: array<f32>;
-@group(0) @binding(2) var<uniform> s: Shape;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3u) {
-  let c = id.x;
-  if (c >= s.cols) { return; }
-  var sum = 0.0;
-  for (var r = 0u; r < s.rows; r++) { sum += g[r * s.cols + c]; }
-  G[s.off + c] = sum;
-}`;
+/** Where the gather reads rows from: bytes packed four to a u32 (scaled), or floats. */
+export type GatherSource = 'bytes' | 'floats';
 
 /**
  * The batch, gathered on the device: rows order[start + r] of the stored
- * bytes (packed four to a u32), scaled to floats, and their labels.
+ * data, as floats, and their labels (bytes, packed four to a u32).
  */
-export const GATHER_WGSL = /* wgsl */ `
+export function gatherWgsl(source: GatherSource): string {
+  const read =
+    source === 'bytes'
+      ? 'fn feature(i: u32) -> f32 { return f32((data[i / 4u] >> ((i % 4u) * 8u)) & 255u) * s.scale; }'
+      : 'fn feature(i: u32) -> f32 { return bitcast<f32>(data[i]) * s.scale; }';
+  return /* wgsl */ `
 ${ROWCOL}
-struct Step { start: u32, t: u32, lr: f32, c1: f32, c2: f32, pad0: f32, pad1: f32, pad2: f32 }
+${STEP}
 ${bind('<storage, read> data: array<u32>', '<storage, read> labelBytes: array<u32>', '<storage, read> order: array<u32>', '<storage, read_write> x: array<f32>', '<storage, read_write> labels: array<u32>', '<uniform> s: Shape', '<uniform> step: Step')}
-fn byteAt(i: u32) -> u32 { return (data[i / 4u] >> ((i % 4u) * 8u)) & 255u; }
+${read}
 ${perElement(`let r = i / s.cols;
   let c = i % s.cols;
   let row = order[step.start + r];
-  x[i] = f32(byteAt(row * s.cols + c)) * s.scale;
+  x[i] = feature(row * s.cols + c);
   if (c == 0u) { labels[r] = (labelBytes[row / 4u] >> ((row % 4u) * 8u)) & 255u; }`)}`;
+}
+
+/** The per-step uniform: where the batch starts in the order, the step number, the learning rate and Adam's bias corrections. */
+export const STEP = `struct Step { start: u32, t: u32, lr: f32, c1: f32, c2: f32, pad0: f32, pad1: f32, pad2: f32 }`;
+/** Bytes of one Step. */
+export const STEP_BYTES = 32;
 
 /** One optimizer step over every parameter. */
 export function optimizerWgsl(name: 'sgd' | 'momentum' | 'adam', momentum: number, b1: number, b2: number, eps: number): string {
@@ -210,7 +151,7 @@ export function optimizerWgsl(name: 'sgd' | 'momentum' | 'adam', momentum: numbe
   P[i] = P[i] - step.lr * (m * step.c1) / (sqrt(v * step.c2) + ${eps});`,
   }[name];
   return /* wgsl */ `
-struct Step { start: u32, t: u32, lr: f32, c1: f32, c2: f32, pad0: f32, pad1: f32, pad2: f32 }
+${STEP}
 struct Count { n: u32, pad0: u32, pad1: u32, pad2: u32 }
 @group(0) @binding(0) var<storage, read_write> P: array<f32>;
 @group(0) @binding(1) var<storage, read> G: array<f32>;
