@@ -70,6 +70,14 @@ function defaultWorkerUrl(): URL {
 export function workersBackend(options: WorkersOptions = {}): Backend {
   const n = options.workers ?? coreCount();
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
+  if (typeof SharedArrayBuffer !== 'undefined' && detectSharedSimd() === 'none') {
+    // Threads exist but no shared memory could be made: say why (a memory limit), not "unsupported".
+    try {
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    } catch (e) {
+      if (e instanceof RangeError) throw new Error(`the workers backend could not reserve shared WebAssembly memory (${e.message}); is a memory limit (ulimit -v) set?`);
+    }
+  }
   if (typeof SharedArrayBuffer === 'undefined' || detectSharedSimd() === 'none') {
     throw new Error('the workers backend needs SharedArrayBuffer and WebAssembly threads with SIMD (in a browser: a cross-origin isolated page)');
   }

@@ -63,6 +63,8 @@ export function intFlag(name: string, v: string, min = 1): number {
   const n = Number(v);
   if (v.trim() === '' || !Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(v)}`);
   if (n < min) throw new UsageError(`--${name} must be at least ${min}, got ${n}`);
+  // Above 2^53 a number is no longer exact: "9007199254740993" would silently become ...992.
+  if (!Number.isSafeInteger(n)) throw new UsageError(`--${name} ${v.trim()} is too large to be exact; use at most ${Number.MAX_SAFE_INTEGER}`);
   return n;
 }
 

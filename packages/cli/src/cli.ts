@@ -1,7 +1,7 @@
 /**
  * dnn-cli: the command line of dnn. Parses the command, runs it, and turns
  * errors into one line on stderr with the right exit code (2: usage,
- * 1: anything else, 130: interrupted). DNN_DEBUG=1 adds the stack trace.
+ * 1: anything else, 130: Ctrl-C, 143: SIGTERM). DNN_DEBUG=1 adds the stack trace.
  */
 import './relaxed-simd.ts';
 import { DataError } from '@dnn/data-mnist';
@@ -10,6 +10,7 @@ import { runFilteringDawn, shouldFilterDawn, webgpuMissingHint } from './dawn.ts
 import { DivergedError, ModelFileError } from '@dnn/nn';
 import { Interrupted, UsageError } from './errors.ts';
 import { nearest } from './suggest.ts';
+import { explainOutOfMemory } from './limits.ts';
 import { train } from './train.ts';
 import { evalCommand } from './eval.ts';
 import { predictCommand } from './predict.ts';
@@ -65,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return 2;
-  if (e instanceof Interrupted) return 130;
+  if (e instanceof Interrupted) return e.exitCode;
   return 1;
 }
 
@@ -76,7 +77,7 @@ function describe(e: unknown): string {
   if (e instanceof WebGpuPackageMissingError) return webgpuMissingHint(process.argv.slice(2));
   const err = e as { code?: string; path?: string; message?: string };
   if (err?.code && err.path) return `${err.path}: ${err.message}`;
-  return err?.message ?? String(e);
+  return explainOutOfMemory(err?.message ?? String(e));
 }
 
 // Commands that load Dawn run in a child whose stderr drops Dawn's warnings (see dawn.ts).

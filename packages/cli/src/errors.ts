@@ -6,10 +6,12 @@ export class UsageError extends Error {
   }
 }
 
-/** Thrown on Ctrl-C to leave with exit code 130 after cleaning up. */
+/** Thrown on Ctrl-C (exit code 130) or SIGTERM (143) to leave after cleaning up. */
 export class Interrupted extends Error {
-  constructor(message = 'interrupted') {
-    super(message);
+  readonly exitCode: number;
+  constructor(message = 'interrupted', signal: 'SIGINT' | 'SIGTERM' | null = 'SIGINT') {
+    super(signal === 'SIGTERM' ? message.replace(/^interrupted/, 'terminated') : message);
+    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
     this.name = 'Interrupted';
   }
 }

@@ -1,5 +1,6 @@
 /** `dnn-cli eval`: a saved model's accuracy on the MNIST test set. */
-import { checkDataset, classesFromMetadata, evaluate, hiddenActivations, inputSize, outputSize } from '@dnn/nn';
+import { checkDataset, classesFromMetadata, evaluate, hiddenActivations, modelDataMismatch, outputSize } from '@dnn/nn';
+import { FileProblem } from '@dnn/nn/files';
 import { choiceFlag, flagHelp, listFlag, parseFlags, type Flags } from './args.ts';
 import { backendFlags, backendFromFlags } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
@@ -40,15 +41,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const { model, metadata, inferred } = await readModelFile(v.model as string, { activations, arch: v.arch as string | undefined });
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
   const mnist = await loadData(v.data as string | undefined, undefined);
-  if (inputSize(model.spec) !== mnist.test.features) {
-    throw new UsageError(`--model ${v.model} takes ${inputSize(model.spec)} inputs, the images have ${mnist.test.features} pixels`);
-  }
+  // The data's class count is not known here (a classes.txt names them for train): its labels must fit the outputs.
+  const mismatch = modelDataMismatch(model.spec, { features: mnist.test.features });
+  if (mismatch) throw new FileProblem(v.model as string, mismatch);
   const classes = classesFromMetadata(metadata, outputSize(model.spec));
   const test = { ...mnist.test, classes: outputSize(model.spec) };
   try {
     checkDataset(test, 'the test labels');
   } catch (e) {
-    throw new UsageError(`--model ${v.model} has ${outputSize(model.spec)} outputs, but ${(e as Error).message}`);
+    throw new FileProblem(v.model as string, `has ${outputSize(model.spec)} outputs, but ${(e as Error).message}`);
   }
   const m = await evaluate(model, test, { backend });
   const seconds = (performance.now() - started) / 1000;

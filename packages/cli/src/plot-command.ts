@@ -4,6 +4,7 @@ import { trainingProfileSvg, type ProfilePoint } from '@dnn/nn';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
+import { checkOutputs } from './outputs.ts';
 
 const FLAGS: Flags = {
   output: { type: 'string', short: 'o', value: 'FILE', help: 'the SVG to write', default: 'profile.svg' },
@@ -27,6 +28,8 @@ export async function plotCommand(argv: string[]): Promise<number> {
   if (v.help) return void console.log(HELP), 0;
   if (positionals.length !== 1) throw new UsageError('give one RUN.jsonl file (the output of dnn-cli train --json)');
   const file = positionals[0];
+  const out = (v.output as string | undefined) ?? 'profile.svg';
+  await checkOutputs({ output: out });
   const text = await readFile(file, 'utf8').catch((e) => {
     throw new Error(`${file}: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   });
@@ -42,7 +45,6 @@ export async function plotCommand(argv: string[]): Promise<number> {
     if (o.event === 'epoch') points.push(o as unknown as ProfilePoint);
   });
   if (points.length === 0) throw new Error(`${file}: no epoch events (is it the output of dnn-cli train --json?)`);
-  const out = (v.output as string | undefined) ?? 'profile.svg';
   await writeFileAtomic(out, new TextEncoder().encode(trainingProfileSvg(points, { title: v.title as string | undefined })));
   console.log(`wrote ${out} (${points.length} epochs)`);
   return 0;

@@ -1,6 +1,7 @@
 /** `dnn-cli predict`: the class (digit) of each picture, with every class's probability. */
 import { mnistFromImage, EmptyImageError } from '@dnn/data-mnist';
-import { classesFromMetadata, inputSize, numberedClasses, outputSize, predict } from '@dnn/nn';
+import { classesFromMetadata, modelDataMismatch, numberedClasses, outputSize, predict } from '@dnn/nn';
+import { FileProblem } from '@dnn/nn/files';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
@@ -15,11 +16,13 @@ const FLAGS: Flags = {
 
 const HELP = `Usage: dnn-cli predict --model FILE IMAGE...
 
-Reads PNG or PGM pictures of a digit, of any size, dark on light or light on
-dark, prepares each the way MNIST was made (cropped to the digit, scaled into
+Reads PNG (any bit depth and colour type) or PGM pictures of a digit, up to
+4096 x 4096 pixels, dark on light or light on dark, prepares each the way MNIST was made (cropped to the digit, scaled into
 20x20 keeping its aspect ratio, centred by centre of mass in 28x28) and prints
 the predicted class and the probabilities. Classes are the digits 0-9 unless
-the model file names them (trained with --classes or a classes.txt).
+the model file names them (trained with --classes or a classes.txt). A picture
+that cannot be read is reported and the others are still predicted; the exit
+code is then 1.
 
 Flags:
 ${flagHelp(FLAGS)}
@@ -35,16 +38,23 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (images.length === 0) throw new UsageError('give at least one IMAGE (PNG or PGM)');
   const { model, metadata, inferred } = await readModelFile(v.model as string, { arch: v.arch as string | undefined });
   if (inferred) process.stderr.write(`${v.model}: ${inferred}\n`);
+  const mismatch = modelDataMismatch(model.spec, { features: 784 });
+  if (mismatch) throw new FileProblem(v.model as string, `${mismatch} (predict prepares 28x28 digits)`);
   const named = classesFromMetadata(metadata, outputSize(model.spec));
   const names = named ?? numberedClasses(outputSize(model.spec));
-  if (inputSize(model.spec) !== 784) throw new UsageError(`--model ${v.model} takes ${inputSize(model.spec)} inputs; predict prepares 28x28 images`);
+  // Each picture on its own: one that cannot be read is reported and the rest are still predicted.
+  let failed = 0;
   for (const file of images) {
     let input: Uint8Array;
     try {
       input = mnistFromImage(await readImageFile(file));
     } catch (e) {
-      if (e instanceof EmptyImageError) throw new ImageFileProblem(file, e.message);
-      throw e;
+      if (!(e instanceof EmptyImageError || e instanceof ImageFileProblem)) throw e;
+      const message = e instanceof EmptyImageError ? `${file}: ${e.message}` : e.message;
+      failed++;
+      process.stderr.write(`dnn-cli: error: ${message}\n`);
+      if (v.json) console.log(JSON.stringify({ event: 'error', file, message }));
+      continue;
     }
     const probs = [...predict(model, input, 1)];
     const best = probs.indexOf(Math.max(...probs));
@@ -52,5 +62,6 @@ export async function predictCommand(argv: string[]): Promise<number> {
     if (v.json) console.log(JSON.stringify({ event: 'prediction', file, class: best, ...(named ? { name: named[best] } : { digit: best }), probabilities: probs }));
     else console.log(`${file}: ${names[best]} (${(probs[best] * 100).toFixed(1)}%)  ${probs.map((p, i) => `${names[i]}:${(p * 100).toFixed(1)}%`).join(' ')}`);
   }
-  return 0;
+  if (failed && !v.json) process.stderr.write(`dnn-cli: ${failed} of ${images.length} pictures could not be read\n`);
+  return failed ? 1 : 0;
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,59 +16,62 @@ const full = join(dir, 'full.safetensors');
 const uninterrupted = runCli(['train', ...RUN, '--save', full, '--json']);
 
 /**
- * Starts the CLI and sends `signal` after `ms`, or when stdout first shows
- * `afterOutput`; resolves with the exit code and output.
+ * Starts the CLI and sends `signal` once stdout shows `when` for the
+ * `times`-th time: a point in the run, never a wall-clock delay, so a slow or
+ * loaded machine moves the moment but not what it tests. Resolves with the
+ * exit code, the output, and the JSON events seen before the signal.
  */
-function runAndSignal(args: string[], ms: number, signal: NodeJS.Signals, afterOutput?: RegExp): Promise<{ code: number | null; stderr: string; signalled: boolean }> {
+function runAndSignal(args: string[], signal: NodeJS.Signals, when: RegExp, times = 1): Promise<{ code: number | null; stderr: string; signalled: boolean; before: string }> {
   const g = globalThis as { Deno?: unknown };
   const p = spawn(process.execPath, g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   p.stderr.on('data', (d) => (stderr += d));
   let signalled = false;
-  const send = () => {
-    if (signalled) return;
-    signalled = true;
-    // process.kill rather than p.kill: Deno reports a child it killed itself as ended by the signal, not by its exit code.
-    process.kill(p.pid!, signal);
-  };
+  let before = '';
   let stdout = '';
   p.stdout.on('data', (d) => {
     stdout += d;
-    if (afterOutput?.test(stdout)) send();
+    if (signalled) return;
+    // Whole lines only: an event is counted once it has been printed entire.
+    const lines = stdout.slice(0, stdout.lastIndexOf('\n') + 1);
+    if ((lines.match(new RegExp(when.source, 'g')) ?? []).length < times) return;
+    signalled = true;
+    before = lines;
+    // process.kill rather than p.kill: Deno reports a child it killed itself as ended by the signal, not by its exit code.
+    process.kill(p.pid!, signal);
   });
-  const timer = afterOutput ? undefined : setTimeout(send, ms);
-  return new Promise((resolve) =>
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, signalled });
-    }),
-  );
+  return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stderr, signalled, before })));
 }
 
-test('a run killed with SIGKILL at a random moment and resumed ends with the uninterrupted weights, bit for bit', async () => {
+test('a run killed with SIGKILL after its n-th checkpoint and resumed ends with the uninterrupted weights, bit for bit', async () => {
   assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
   const want = await weights(full);
-  let resumedOnce = false;
-  // Random moments, from a fixed seed; a kill before the first checkpoint just tries later.
-  const delays = [700, 1100, 450, 1500, 900, 2000];
-  for (const delay of delays) {
-    const cp = join(dir, `run-${delay}.ckpt`);
-    const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--checkpoint-every', '7', '--quiet'], delay, 'SIGKILL');
-    if (!r.signalled || !existsSync(cp)) continue;
-    const out = join(dir, `resumed-${delay}.safetensors`);
+  // 3 epochs of 50 steps, a checkpoint every 7 steps and at each epoch's end: 24 in all. Killed after
+  // the 1st (early in epoch 1), 8th (epoch 1's end), 13th (mid epoch 2) and 22nd (late in epoch 3);
+  // the kill lands wherever the run has got to by then, mid-step or mid-save included.
+  for (const n of [1, 8, 13, 22]) {
+    const cp = join(dir, `run-${n}.ckpt`);
+    const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--checkpoint-every', '7', '--json'], 'SIGKILL', /"event":"checkpoint"/, n);
+    assert.ok(r.signalled, `the run ended before its checkpoint ${n}: ${r.stderr}`);
+    assert.notEqual(r.code, 0, 'ended by the kill, not by finishing');
+    const reported = events(r.before).filter((e) => e.event === 'checkpoint');
+    assert.equal(reported.length, n);
+    const last = reported[n - 1];
+    assert.equal(last.file, cp);
+    const out = join(dir, `resumed-${n}.safetensors`);
     const resumed = runCli(['train', '--resume', cp, '--save', out, '--json']);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.ok(events(resumed.stdout)[0].resumedFrom, 'the start event says where it resumed');
-    assert.ok(sameBits(await weights(out), want), `killed after ${delay} ms: resumed weights differ`);
-    resumedOnce = true;
+    const from = events(resumed.stdout)[0].resumedFrom;
+    // The file holds the reported checkpoint or a later one (written between the event and the kill), never an older or torn one.
+    assert.ok(from && (from.epoch > last.epoch || (from.epoch === last.epoch && from.rowsDone >= last.rowsDone)), `resumed from ${JSON.stringify(from)}, reported ${JSON.stringify(last)}`);
+    assert.ok(sameBits(await weights(out), want), `killed after checkpoint ${n}: resumed weights differ`);
   }
-  assert.ok(resumedOnce, 'at least one kill landed after a checkpoint');
 });
 
 test('Ctrl-C stops after the current step, writes the checkpoint and exits 130; resuming finishes the run', async () => {
   const cp = join(dir, 'sigint.ckpt');
   // Sent once the first epoch has ended, so the run is surely in its training loop.
-  const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--json'], 0, 'SIGINT', /"event":"epoch"/);
+  const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--json'], 'SIGINT', /"event":"epoch"/);
   if (!r.signalled) return assert.fail('the run ended before Ctrl-C was sent; make it longer');
   assert.equal(r.code, 130, r.stderr);
   assert.match(r.stderr, /dnn-cli: error: interrupted; the run is saved in .*sigint\.ckpt \(continue with --resume/);

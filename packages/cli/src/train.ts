@@ -35,8 +35,13 @@ import { coreCount } from '@dnn/backend-cpu-workers';
 import type { AdapterChoice } from '@dnn/backend-webgpu';
 import { backendChoice, backendFlags, createBackend, type BackendName } from './backends.ts';
 import { describeSource, loadData } from './data.ts';
+import { mnistDataPackageDir } from '@dnn/data-mnist';
 import { Interrupted, UsageError } from './errors.ts';
 import { writeFileAtomic } from '@dnn/nn/files';
+import { checkOutputs } from './outputs.ts';
+import { catchStopSignals } from './signals.ts';
+import { checkAddressSpace, checkTrainingMemory, trainingMemory } from './limits.ts';
+import { checkSameData, dataIdentity, resumeDataDir, storedIdentity } from './data-identity.ts';
 import { ProgressBar } from './progress.ts';
 import { architectureReport, epochLine, historyReport, metricsReport, terminalChart } from './report.ts';
 import { readCheckpointFile, writeModelFile } from './model-file.ts';
@@ -72,7 +77,7 @@ export const TRAIN_FLAGS: Flags = {
   resume: { type: 'string', value: 'FILE', help: "continue the run saved in a checkpoint (its settings are the run's: flags given must match them; keeps checkpointing to FILE)" },
   plot: { type: 'string', value: 'FILE', help: 'write the training profile (SVG) to FILE' },
   mirror: { type: 'string', value: 'URL', help: 'MNIST mirror for the download, if no local copy exists (also DNN_MNIST_MIRROR)' },
-  json: { type: 'boolean', help: 'print only JSON lines (start, epoch, done events) on stdout' },
+  json: { type: 'boolean', help: 'print only JSON lines (start, epoch, checkpoint, done events) on stdout' },
   quiet: { type: 'boolean', short: 'q', help: 'print only the final test accuracy' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -106,6 +111,8 @@ Examples:
 
 interface TrainConfig extends RunSettings {
   spec: ModelSpec;
+  /** The flag that gave the network (`--arch ...` or `--hidden ...`), for messages about its size. */
+  networkFlag: string;
   dataDir?: string;
   mirror?: string;
   /** The run flags given on the command line, as typed (compared with a checkpoint on --resume). */
@@ -162,6 +169,7 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
   if (backend.backend === 'webgpu' && !mlpView(spec)) throw new UsageError('--backend webgpu runs dense layers only so far; use --backend cpu or workers for this --arch');
   return {
     spec,
+    networkFlag: arch !== undefined ? `--arch ${arch}` : `--hidden ${hidden.join(',')}`,
     dataDir: s('data'),
     mirror: s('mirror'),
     given: Object.fromEntries(RUN_FLAGS.filter((f) => v[f] !== undefined).map((f) => [f, String(v[f])])),
@@ -203,6 +211,8 @@ export async function train(argv: string[]): Promise<number> {
     if (conflicts.length) throw new UsageError(`--resume ${parsed.resume}: ${conflicts.join(', ')}; drop ${conflicts.length === 1 ? 'it' : 'them'} or give the checkpoint's values`);
     cfg = { ...parsed, ...saved, spec: checkpointIn.spec };
   }
+  const storedData = checkpointIn ? storedIdentity(checkpointIn.config) : null;
+  cfg.dataDir = await resumeDataDir(cfg.resume!, storedData, cfg.dataDir, mnistDataPackageDir(import.meta.url));
   const started = performance.now();
   const text = !cfg.json && !cfg.quiet;
   const bar = text && stdoutIsTerminal() ? (label: string) => new ProgressBar(process.stdout, label) : null;
@@ -210,21 +220,30 @@ export async function train(argv: string[]): Promise<number> {
   const say = (s = '') => text && console.log(s);
   const emit = (o: object) => cfg.json && console.log(JSON.stringify(o));
 
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    if (++interrupts > 1) process.exit(130);
-    ac.abort();
-    if (text) process.stderr.write('\nstopping after the current step (Ctrl-C again to quit now)\n');
-  };
-  process.on('SIGINT', onSigint);
+  const stop = catchStopSignals((name) => (text ? `\n${name === 'SIGINT' ? 'Ctrl-C: ' : 'SIGTERM: '}stopping after the current step (again to quit now)\n` : ''));
+  await checkOutputs({ save: cfg.save, plot: cfg.plot, checkpoint: cfg.checkpoint });
+  const threads = cfg.backend === 'workers' ? (cfg.workers ?? coreCount()) : 1;
+  checkAddressSpace(cfg.backend);
+  checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : cfg.networkFlag, cfg.backend);
   const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
   let downloadBar: ProgressBar | null = null;
-  const mnist = await loadData(cfg.dataDir, cfg.mirror, (file, n, total) => {
-    downloadBar ??= bar?.(`downloading ${file}`) ?? null;
-    downloadBar?.update(n, total ?? n);
+  const mnist = await loadData(
+    cfg.dataDir,
+    cfg.mirror,
+    (file, n, total) => {
+      downloadBar ??= bar?.(`downloading ${file}`) ?? null;
+      downloadBar?.update(n, total ?? n);
+    },
+    stop.signal,
+  ).catch((e) => {
+    // Ctrl-C during a download stops it.
+    throw stop.signal.aborted ? new Interrupted(undefined, stop.received) : e;
   });
   (downloadBar as ProgressBar | null)?.clear();
+  // A checkpoint records its data (hashed while training starts); a resume refuses data that has changed.
+  const dataId = cfg.checkpoint ? dataIdentity(mnist.source) : null;
+  dataId?.catch(() => {});
+  if (storedData) checkSameData(cfg.resume!, storedData, (await dataId)!);
   // Named classes (from --classes or classes.txt) set the number of outputs.
   const fromFile = cfg.classes || checkpointIn ? null : await readClassesFile(mnist.source.dir);
   const classes = cfg.classes ?? fromFile ?? undefined;
@@ -280,7 +299,9 @@ export async function train(argv: string[]): Promise<number> {
     ? async (p: FitProgress) => {
         // Nothing that is not finite is ever written over a checkpoint.
         if (!p.state.params.every(Number.isFinite)) return;
-        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: settings as unknown as Record<string, unknown> }));
+        await writeFileAtomic(cfg.checkpoint!, encodeCheckpoint({ ...p, spec: cfg.spec, config: { ...settings, ...(dataId ? { data: await dataId } : {}) } }));
+        // Printed once the file is in place: whoever reads the log knows a resume can start here.
+        emit({ event: 'checkpoint', file: cfg.checkpoint, epoch: p.epoch, rowsDone: p.rowsDone, steps: p.state.steps });
       }
     : undefined;
 
@@ -312,7 +333,7 @@ export async function train(argv: string[]): Promise<number> {
     }
   };
 
-  if (ac.signal.aborted) throw new Interrupted();
+  if (stop.signal.aborted) throw new Interrupted(undefined, stop.received);
   let result;
   try {
     result = await fit(cfg.spec, trainData, {
@@ -324,23 +345,23 @@ export async function train(argv: string[]): Promise<number> {
       seed: cfg.seed,
       backend,
       onEvent,
-      signal: ac.signal,
+      signal: stop.signal,
       patience: cfg.patience,
       resume: checkpointIn ?? undefined,
       onCheckpoint,
       checkpointEvery: cfg.checkpointEvery,
     });
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     (progress as ProgressBar | null)?.clear();
   }
-  if (result.aborted) throw new Interrupted(cfg.checkpoint ? `interrupted; the run is saved in ${cfg.checkpoint} (continue with --resume ${cfg.checkpoint})` : undefined);
+  if (result.aborted) throw new Interrupted(cfg.checkpoint ? `interrupted; the run is saved in ${cfg.checkpoint} (continue with --resume ${cfg.checkpoint})` : undefined, stop.received);
 
   // The test set is used here, once, after training.
   const model = { spec: cfg.spec, params: result.params };
   const test = await evaluate(model, mnist.test, { backend });
   const seconds = (performance.now() - started) / 1000;
-  if (cfg.save) {
+  if (cfg.save !== undefined) {
     const last = result.history[result.history.length - 1];
     const metadata = {
       'dnn.version': VERSION,
@@ -355,7 +376,7 @@ export async function train(argv: string[]): Promise<number> {
     };
     await writeModelFile(cfg.save, model, metadata);
   }
-  if (cfg.plot) {
+  if (cfg.plot !== undefined) {
     const title = `${archName(cfg.spec)}, ${cfg.optimizer}, batch ${cfg.batchSize}: test accuracy ${(test.accuracy * 100).toFixed(2)}%`;
     await writeFileAtomic(cfg.plot, new TextEncoder().encode(trainingProfileSvg(result.history, { title })));
   }

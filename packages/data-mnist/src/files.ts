@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Dataset } from '@dnn/nn';
 import { MNIST_FILES, type MnistFileKey } from './checksums.ts';
 import { DataError } from './errors.ts';
+import { MAX_IDX_BYTES } from './bounded-gunzip.ts';
 import { maybeGunzip } from './gzip.ts';
 import { datasetFromIdx } from './mnist.ts';
 
@@ -31,8 +32,10 @@ export async function findFile(dir: string, key: MnistFileKey): Promise<string |
     try {
       await stat(path);
       return path;
-    } catch {
-      // try the next name
+    } catch (e) {
+      // Only a name that is not there means "try the next"; a loop or a locked folder is said as it is.
+      const code = (e as { code?: string }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new DataError(path, describeFsError(e));
     }
   }
   return null;
@@ -56,6 +59,8 @@ export async function readDataFile(path: string): Promise<Uint8Array> {
     throw new DataError(path, describeFsError(e));
   }
   if (info.isDirectory()) throw new DataError(path, 'is a directory, expected a file');
+  if (!info.isFile()) throw new DataError(path, 'is not a regular file');
+  if (info.size > MAX_IDX_BYTES) throw new DataError(path, `is ${info.size} bytes, over the ${MAX_IDX_BYTES}-byte limit for an IDX file`);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
@@ -76,14 +81,22 @@ export async function loadMnistDir(dir: string): Promise<Mnist> {
   const [a, b, c, d] = await Promise.all([trImg, trLab, teImg, teLab].map(readDataFile));
   const train = datasetFromIdx(a, b, trImg, trLab);
   const test = datasetFromIdx(c, d, teImg, teLab);
+  // Each problem is blamed on the file that has it: of two sizes, the one that is not MNIST's.
   if (train.features !== test.features) {
-    throw new DataError(teImg, `images have ${test.features} pixels but the training images have ${train.features}`);
+    const [file, has, other] = train.features !== MNIST_PIXELS ? [trImg, train, test] : [teImg, test, train];
+    throw new DataError(file, `images have ${has.features} pixels each, the ${has === train ? 'test' : 'training'} images ${other.features}`);
   }
+  if (train.count === 0) throw new DataError(trImg, 'has no images');
+  if (test.count === 0) throw new DataError(teImg, 'has no images');
   return { train, test, dir };
 }
 
+/** Pixels in an MNIST image (28 x 28). */
+const MNIST_PIXELS = 784;
+
 function describeFsError(e: unknown): string {
   const code = (e as { code?: string }).code;
+  if (code === 'ELOOP') return 'too many levels of symbolic links (a loop?)';
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied (the file cannot be read)';
   if (code === 'EISDIR') return 'is a directory, expected a file';

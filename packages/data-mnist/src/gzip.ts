@@ -3,6 +3,7 @@
  * and browsers all have it), so no zlib binding is needed.
  * @module
  */
+import { gunzipIdx } from './bounded-gunzip.ts';
 import { DataError } from './errors.ts';
 
 /** True when the bytes start with the gzip magic number. */
@@ -20,7 +21,10 @@ export async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Arra
   }
 }
 
-/** The bytes as they are, or decompressed when they are gzip. */
+/**
+ * An IDX file's bytes as they are, or decompressed when they are gzip, with
+ * decompression bounded by the IDX header (see bounded-gunzip.ts).
+ */
 export async function maybeGunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
-  return isGzip(bytes) ? gunzip(bytes, file) : bytes;
+  return isGzip(bytes) ? gunzipIdx(bytes, file) : bytes;
 }

@@ -25,8 +25,8 @@ export function parsePgm(bytes: Uint8Array): GrayImage {
   const magic = token();
   if (magic !== 'P5' && magic !== 'P2') throw new Error(`not a PGM file (magic ${JSON.stringify(magic.slice(0, 8))}, expected P5 or P2)`);
   const [width, height, maxval] = [token(), token(), token()].map(Number);
-  if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height)) || width * height > 1 << 26) {
-    throw new Error(`bad PGM size ${width} x ${height}`);
+  if (!(width > 0 && height > 0 && Number.isInteger(width) && Number.isInteger(height)) || width * height > 1 << 24) {
+    throw new Error(`bad PGM size ${width} x ${height} (at most 4096 x 4096 pixels)`);
   }
   if (!(maxval > 0 && maxval < 65536)) throw new Error(`bad PGM maxval ${maxval}`);
   const n = width * height;

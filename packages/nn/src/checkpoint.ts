@@ -10,6 +10,7 @@
  * @module
  */
 import type { EpochEvent } from './fit.ts';
+import { checkFiniteTensors } from './model-check.ts';
 import { modelTensors, paramsFromTensors, specFromMetadata } from './model-file.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors.ts';
 import { validateSpec, type ModelSpec } from './spec.ts';
@@ -67,6 +68,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     throw new ModelFileError(`not a checkpoint (format ${JSON.stringify(format ?? null)}, expected ${CHECKPOINT_FORMAT})`);
   }
   const spec = specFromMetadata(metadata);
+  checkFiniteTensors(tensors.values());
   const params = paramsFromTensors(spec, tensors, '', format === CHECKPOINT_FORMAT_MLP ? 'mlp' : 'sequential');
   let position: { epoch: number; rowsDone: number; lossSum: number; steps: number; slots: number };
   let history: EpochEvent[];

@@ -51,7 +51,7 @@ if (child) {
     await rm(dir, { recursive: true });
   });
 
-  test('a process killed while saving leaves the previous file whole', async () => {
+  test('a process killed while saving leaves the previous file whole, and its temporary file goes on the next save', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dnn-atomic-'));
     const path = join(dir, 'model.safetensors');
     await writeFile(path, content(0));
@@ -66,6 +66,9 @@ if (child) {
       assert.equal(bytes.length, SIZE, `killed after ${delay} ms: the file is whole`);
       assert.ok(bytes.every((b) => b === bytes[0]), 'and of one generation');
     }
+    // The killed writers' temporary files go on the next save to the same path.
+    await writeFileAtomic(path, content(7));
+    assert.deepEqual(await readdir(dir), ['model.safetensors']);
     await rm(dir, { recursive: true });
   });
 }

@@ -1,59 +1,39 @@
 /**
  * @dnn/nn/files: model and checkpoint files on a file system (Node, Deno,
- * Bun). Writes are atomic: a temporary file in the same folder, flushed,
- * then renamed, so a crash leaves the previous file whole. Every error names
- * the file. The byte-level functions in @dnn/nn work everywhere; these add
+ * Bun). Writes follow the output-file policy of output-path.ts: atomic
+ * (temporary file, flush, rename), links followed, devices never replaced,
+ * temporary files never left behind. Every error names the file. The byte-level functions in @dnn/nn work everywhere; these add
  * the file system.
  * @module @dnn/nn/files
  */
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { FileProblem, fsErrorWords } from './file-problem.ts';
+import { writeOutputFile } from './output-path.ts';
 import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { decodeModel, encodeModel, type DecodedModel, type DecodeOptions } from './model-file.ts';
 import type { Model } from './model.ts';
 import { ModelFileError, type ModelMetadata } from './safetensors.ts';
 
-/** A file that cannot be read or decoded; the message starts with its path. */
-export class FileProblem extends Error {
-  constructor(
-    readonly path: string,
-    readonly problem: string,
-  ) {
-    super(`${path}: ${problem}`);
-    this.name = 'FileProblem';
-  }
-}
+export { FileProblem, fsErrorWords } from './file-problem.ts';
+export { checkOutputPath, writeOutputFile, removeLeftovers, outputTarget } from './output-path.ts';
 
-/** Writes `bytes` to `path` atomically (temporary file, fsync, rename). */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
+/** Writes `bytes` to `path` atomically: the output-file policy of output-path.ts. */
+export const writeFileAtomic = writeOutputFile;
 
 async function readChecked<T>(path: string, decode: (bytes: Uint8Array) => T): Promise<T> {
-  const info = await stat(path).catch(() => null);
-  if (!info) throw new FileProblem(path, 'no such file');
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    throw new FileProblem(path, (e as { code?: string }).code === 'ENOENT' ? 'no such file' : fsErrorWords(e));
+  }
   if (info.isDirectory()) throw new FileProblem(path, 'is a directory, expected a file');
+  if (!info.isFile()) throw new FileProblem(path, 'is not a regular file');
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
-    throw new FileProblem(path, (e as { code?: string }).code === 'EACCES' ? 'permission denied' : (e as Error).message);
+    throw new FileProblem(path, fsErrorWords(e));
   }
   try {
     return decode(bytes);

@@ -223,6 +223,8 @@ export async function fit(spec: ModelSpec, data: Dataset, fitOptions: FitOptions
         rows += r.rows;
         if (!Number.isFinite(lossSum)) throw new DivergedError(epoch, r.steps);
         emit({ type: 'progress', epoch, rows, total: trainSize, trainLoss: lossSum / rows });
+        // A synchronous backend never lets the event loop run: give a signal handler its turn.
+        if (options.signal) await macrotask();
         if (options.signal?.aborted) {
           aborted = true;
           await checkpoint(epoch, rows, lossSum);
@@ -275,6 +277,12 @@ export async function fit(spec: ModelSpec, data: Dataset, fitOptions: FitOptions
 async function validate(trainer: Trainer, spec: ModelSpec, data: Dataset, from: number): Promise<Metrics> {
   const outputs = await trainer.predict(data, from, data.count);
   return metricsFromOutputs(spec, outputs, data.labels.subarray(from, data.count));
+}
+
+/** Resolves after pending events (signal handlers, timers) have run. */
+function macrotask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function now(): number {

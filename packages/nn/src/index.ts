@@ -91,6 +91,7 @@ export { type Model, createModel, predict, evaluate } from './model.ts';
 export { type InferredModel, inferModel, modelFromLayers } from './infer-layers.ts';
 export { type Dtype, halfToFloat } from './dtypes.ts';
 export { MAX_HEADER_BYTES, ModelFileError, type ModelMetadata, type NamedTensor, encodeSafetensors, decodeSafetensors } from './safetensors.ts';
+export { type DataShape, checkFiniteTensors, modelDataMismatch } from './model-check.ts';
 export {
   type DecodedModel,
   type DecodeOptions,

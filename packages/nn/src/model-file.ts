@@ -14,6 +14,7 @@
  */
 import { formatArch, parseArch } from './arch-syntax.ts';
 import { inferModel, modelFromLayers } from './infer-layers.ts';
+import { checkFiniteTensors } from './model-check.ts';
 import type { Model } from './model.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type ModelMetadata, type NamedTensor } from './safetensors.ts';
 import { ACTIVATIONS, SpecError, layerShapes, validateSpec, type ActivationName, type LayerSpec, type ModelSpec } from './spec.ts';
@@ -136,6 +137,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   const { tensors, metadata } = decodeSafetensors(bytes);
   const arch = typeof options.arch === 'string' ? parseArch(options.arch) : options.arch && validateSpec(options.arch);
   if (metadata['dnn.format'] === undefined) {
+    checkFiniteTensors(tensors.values());
     const given = arch && (options.activations || options.output ? overrideActivations(arch, options) : arch);
     const { spec, params, description } = given ? modelFromLayers(tensors, given) : inferModel(tensors, options);
     return { model: { spec, params }, metadata, inferred: description };
@@ -149,6 +151,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Dec
   if (arch && formatArch(arch) !== formatArch(spec)) {
     throw new ModelFileError(`the file holds its own layer list ${formatArch(spec)}; the given one (${formatArch(arch)}) is for files without dnn metadata`);
   }
+  checkFiniteTensors(tensors.values());
   const params = paramsFromTensors(spec, tensors, '', naming);
   const expected = new Set(modelTensors(spec, params, naming).map((t) => t.name));
   const extra = [...tensors.keys()].filter((k) => !expected.has(k));

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { duplicateJsonKey } from './json-keys.ts';
+
 /** Headers larger than this are refused (a real one is a few kilobytes). */
 export const MAX_HEADER_BYTES = 1 << 20;
 
@@ -73,11 +75,15 @@ export function decodeSafetensors(bytes: Uint8Array): { tensors: Map<string, Nam
   if (headerLen > BigInt(MAX_HEADER_BYTES)) throw new ModelFileError(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const n = Number(headerLen);
   let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+    header = JSON.parse(text);
   } catch (e) {
     throw new ModelFileError(`header is not valid JSON (${(e as Error).message})`);
   }
+  const twice = duplicateJsonKey(text);
+  if (twice !== null) throw new ModelFileError(`the header names ${JSON.stringify(twice)} twice`);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new ModelFileError('header is not a JSON object');
   const h = header as Record<string, unknown>;
   const meta = h.__metadata__ ?? {};

@@ -1,0 +1,19 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkSameData, resumeDataDir, type DataIdentity } from './data-identity.ts';
+
+test('resumeDataDir: --data wins; the package is found where it is installed now; a gone folder is refused', async () => {
+  const here = await mkdtemp(join(tmpdir(), 'dnn-identity-'));
+  const gone = join(here, 'gone');
+  const stored = (kind: DataIdentity['kind']): DataIdentity => ({ kind, dir: gone, sha256: { a: '1' } });
+  assert.equal(await resumeDataDir('r.ckpt', stored('explicit'), '/given', here), '/given');
+  assert.equal(await resumeDataDir('r.ckpt', null, undefined, here), undefined);
+  assert.equal(await resumeDataDir('r.ckpt', stored('package'), undefined, here), here);
+  await assert.rejects(resumeDataDir('r.ckpt', stored('explicit'), undefined, here), /^UsageError: r\.ckpt: the run's data folder .*gone cannot be found; give --data DIR with the same files$/);
+  assert.doesNotThrow(() => checkSameData('r.ckpt', stored('explicit'), { kind: 'explicit', dir: gone, sha256: { a: '1', b: '2' } }));
+  assert.throws(() => checkSameData('r.ckpt', stored('explicit'), { kind: 'explicit', dir: here, sha256: { a: '9' } }), /r\.ckpt: the data has changed since the checkpoint: a in .* is not the file the run was trained on \(from .*gone\)/);
+  await rm(here, { recursive: true });
+});

@@ -1,0 +1,76 @@
+// Ctrl-C and SIGTERM on real processes, on every CPU backend, with and without --checkpoint.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, runCli } from './test-helpers.ts';
+
+const dir = await mkdtemp(join(tmpdir(), 'dnn-signals-'));
+const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '--json'];
+
+/**
+ * Starts the CLI, sends `signals` once stdout matches `when` (each `gapMs`
+ * apart), and resolves with the exit code, stderr and the ms from the first
+ * signal to the exit.
+ */
+function signalled(args: string[], signals: NodeJS.Signals[], when: RegExp, gapMs = 0): Promise<{ code: number | null; signal: string | null; stderr: string; ms: number; sent: boolean }> {
+  const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+  const p = spawn(process.execPath, isDeno ? ['run', '-A', CLI, ...args] : [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  let sentAt = 0;
+  p.stderr.on('data', (d) => (stderr += d));
+  p.stdout.on('data', async (d) => {
+    stdout += d;
+    if (sentAt || !when.test(stdout)) return;
+    sentAt = Date.now();
+    for (const [i, s] of signals.entries()) {
+      if (i) await new Promise((r) => setTimeout(r, gapMs));
+      // process.kill, not p.kill: Deno reports a child it signalled itself as ended by the signal.
+      process.kill(p.pid!, s);
+    }
+  });
+  return new Promise((resolve) => p.on('exit', (code, signal) => resolve({ code, signal, stderr, ms: Date.now() - sentAt, sent: sentAt > 0 })));
+}
+
+// WebGPU only where this runtime has an adapter (dnn-cli info says).
+const info = runCli(['info', '--json']);
+const gpu = info.code === 0 && JSON.parse(info.stdout.trim().split('\n')[0]).backends?.webgpu?.available === true;
+for (const backend of ['cpu', 'workers', 'webgpu']) {
+  const skip = backend === 'webgpu' && !gpu ? 'no WebGPU adapter in this runtime' : false;
+  test(`${backend}: Ctrl-C without --checkpoint stops within a step and exits 130`, { skip }, async () => {
+    const r = await signalled([...RUN, '--backend', backend], ['SIGINT'], /"event":"start"/);
+    assert.ok(r.sent, 'the run ended before the signal was sent');
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /^dnn-cli: error: interrupted\n$/m);
+    assert.ok(r.ms < 10_000, `stopped ${r.ms} ms after Ctrl-C`);
+  });
+
+  test(`${backend}: SIGTERM writes the checkpoint asked for and exits 143`, { skip }, async () => {
+    const cp = join(dir, `${backend}-term.ckpt`);
+    const r = await signalled([...RUN, '--backend', backend, '--checkpoint', cp], ['SIGTERM'], /"event":"start"/);
+    assert.ok(r.sent);
+    assert.equal(r.code, 143, r.stderr);
+    assert.match(r.stderr, /dnn-cli: error: terminated; the run is saved in .*-term\.ckpt \(continue with --resume/);
+    assert.ok(existsSync(cp), 'the checkpoint was written');
+  });
+}
+
+const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
+test('a second Ctrl-C quits at once, even while the first is stuck saving', { skip: hasMkfifo ? false : 'no mkfifo command' }, async () => {
+  // A checkpoint path nobody reads: the save on the first Ctrl-C blocks opening it.
+  const fifo = join(dir, 'stuck.ckpt');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const r = await signalled([...RUN, '--checkpoint', fifo], ['SIGINT', 'SIGINT'], /"event":"start"/, 1500);
+  assert.ok(r.sent);
+  // Ended by SIGINT's default action (a shell reports 130), or exit code 130.
+  assert.ok(r.signal === 'SIGINT' || r.code === 130, `code ${r.code}, signal ${r.signal}: ${r.stderr}`);
+  assert.ok(r.ms < 10_000, `quit ${r.ms} ms after the first Ctrl-C`);
+});
+
+test.after?.(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
