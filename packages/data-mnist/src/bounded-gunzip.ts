@@ -5,6 +5,7 @@
  * a small .gz cannot inflate into gigabytes of memory.
  * @module
  */
+import { concatBytes } from './concat-bytes.ts';
 import { DataError } from './errors.ts';
 
 /** The largest IDX file read: 1 GiB (MNIST's largest is 47 MB, EMNIST's 550 MB). */
@@ -24,7 +25,7 @@ export async function gunzipIdx(bytes: Uint8Array, file: string, limit = MAX_IDX
       parts.push(value);
       n += value.length;
       if (!dims && n >= 4) {
-        const head = join(parts, n);
+        const head = concatBytes(parts, n);
         parts.splice(0, parts.length, head);
         const rank = head[3];
         // Not IDX: stop here and let the IDX reader say what is wrong with the first bytes.
@@ -47,16 +48,6 @@ export async function gunzipIdx(bytes: Uint8Array, file: string, limit = MAX_IDX
   } finally {
     reader.cancel().catch(() => {});
   }
-  return join(parts, n);
+  return concatBytes(parts, n);
 }
 
-function join(parts: Uint8Array[], n: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

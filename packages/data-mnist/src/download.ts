@@ -11,6 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { writeOutputFile } from '@dnn/nn/files';
 import { join } from 'node:path';
 import { MNIST_FILES, MNIST_SHA256, sha256Hex } from './checksums.ts';
+import { concatBytes } from './concat-bytes.ts';
 import { DataError } from './errors.ts';
 import { maybeGunzip } from './gzip.ts';
 import { findFile } from './files.ts';
@@ -124,11 +125,5 @@ async function readBody(response: Response, url: string, onProgress: (n: number,
     }
     onProgress(n, total);
   }
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts, n);
 }
