@@ -95,6 +95,8 @@ const fastCases: [string, number[], LayerSpec, number?][] = [
   ['conv 4x4 valid stride 2', [1, 10, 11], conv(7, 4, 2)],
   ['conv 1x1', [6, 5, 3], conv(2, 1)],
   ['conv 5x5 valid, 16 channels in (the default CNN\'s second)', [16, 12, 12], conv(32, 5), 5e-5],
+  // 400 x 256 floats of col per image: chunks of 2 images (CHUNK_FLOATS), so batches of 3 and 7 end in a short one.
+  ['conv 5x5 valid on 16x20x20, in chunks of 2 images', [16, 20, 20], conv(4, 5), 5e-5],
   ['maxpool odd sides', [3, 7, 9], { kind: 'maxpool2d' }],
   ['maxpool 24x24 (SIMD windows)', [16, 24, 24], { kind: 'maxpool2d' }],
   ['dense', [33], { kind: 'dense', out: 7 }],
@@ -199,4 +201,13 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
     const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
     assert.ok(e < 1e-4, `gradients differ by ${e}`);
   }
+});
+
+test('the im2col conv cuts a batch into chunks of CHUNK_FLOATS of col (the chunked case above has several)', async () => {
+  const { chunkRows, CHUNK_FLOATS } = await import('./conv2d-im2col.ts');
+  const spec = validateSpec({ input: { shape: [16, 20, 20], scale: 1 }, layers: [conv(4, 5), { kind: 'flatten' }], loss: 'mse' });
+  const info = layerShapes(spec)[0];
+  assert.equal(chunkRows(info, 7), Math.floor(CHUNK_FLOATS / (400 * 256)));
+  assert.equal(chunkRows(info, 7), 2);
+  assert.equal(chunkRows(info, 1), 1);
 });
