@@ -20,6 +20,7 @@ const shapes: [string, ConvGeometry][] = [
   ['1x28x28 k5 valid (the default conv1)', geometry(1, 28, 28, 5, 1, false)],
   ['16x12x12 k5 valid (conv2)', geometry(16, 12, 12, 5, 1, false)],
   ['3x7x9 k3 same', geometry(3, 7, 9, 3, 1, true)],
+  ['2x8x8 k3 same (the centre taps take the whole-row path, the others not)', geometry(2, 8, 8, 3, 1, true)],
   ['2x9x8 k3 same stride 2', geometry(2, 9, 8, 3, 2, true)],
   ['5x10x11 k4 valid stride 2', geometry(5, 10, 11, 4, 2, false)],
   ['17x6x5 k1', geometry(17, 6, 5, 1, 1, false)],
