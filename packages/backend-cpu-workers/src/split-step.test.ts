@@ -57,7 +57,7 @@ for (const [name, spec, batch, pools] of [
       r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, chunk ${i}: loss ${l} vs ${ref.losses[i]}`));
       const e = maxRelativeError(r.params, ref.params, 1e-2);
       assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
-      if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker: the same sums as cpu, bit for bit');
+      if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker (nothing to split: the cpu step): the same sums as cpu, bit for bit');
       assert.ok(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions of another data set`);
       assert.ok(maxRelativeError(r.own, ref.own, 1e-3) < 1e-4, `${workers} workers: predictions of the training rows`);
     }

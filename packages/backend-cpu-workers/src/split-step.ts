@@ -123,17 +123,11 @@ export function createSplitStep(c: SplitContext): (m: SplitChunk, beforeStep: (s
         activateBackward(plan.act, rows, own, z1, a1, d1, d1);
         denseParamGradients(k1, rows, inputs, own, d1, x[cur], gw1, gb1);
       }
-      if (workers === 1) {
-        // Everything in one pass, as the cpu backend does: with relaxed SIMD, Adam's vector loop
-        // fuses multiply-adds that its scalar tail does not, so where a range ends changes the last bits.
-        optimizer.update(params, mine, state, lr, step);
-      } else {
-        if (own > 0) {
-          optimizer.update(params, mine, state, lr, step, plan.weight + u0 * inputs, plan.weight + u1 * inputs);
-          optimizer.update(params, mine, state, lr, step, plan.bias + u0, plan.bias + u1);
-        }
-        optimizer.update(params, grads, state, lr, step, plan.tailStart + t0, plan.tailStart + t1);
+      if (own > 0) {
+        optimizer.update(params, mine, state, lr, step, plan.weight + u0 * inputs, plan.weight + u1 * inputs);
+        optimizer.update(params, mine, state, lr, step, plan.bias + u0, plan.bias + u1);
       }
+      optimizer.update(params, grads, state, lr, step, plan.tailStart + t0, plan.tailStart + t1);
       cur = 1 - cur;
     }
     return loss;

@@ -90,8 +90,9 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   const optimizer = createOptimizer(opts.optimizer);
   const env = simdSetting();
   const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
-  // A multilayer perceptron splits its first layer by units (split-plan.ts); other networks train data-parallel.
-  const plan = splitPlan(spec);
+  // With several workers, a multilayer perceptron splits its first layer by units (split-plan.ts);
+  // other networks train data-parallel, and one worker, having nothing to split, runs the cpu backend's step.
+  const plan = n > 1 ? splitPlan(spec) : null;
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
