@@ -12,13 +12,15 @@ import { share } from './partition.ts';
 /** Rows per forward pass: the GEMMs run well, and the workspace stays small even for a CNN. */
 export const PREDICT_ROWS = 128;
 
-/** What the main thread posts: rows [from, to) of `x` (null: the training rows), outputs into `out`. */
+/** What the main thread posts: rows [from, to) of a data set, outputs into `out`. */
 export interface PredictJob {
   from: number;
   to: number;
+  /** The rows from `firstRow` on (a copy), or null: the training rows the pool holds (`firstRow` 0). */
   x: SharedArrayBuffer | null;
   xType: 'u8' | 'f32';
   labels: SharedArrayBuffer | null;
+  firstRow: number;
   out: SharedArrayBuffer;
 }
 
@@ -40,7 +42,7 @@ export function createPoolPredict(spec: ModelSpec, kernels: Kernels, alloc: (n: 
     const [lo, hi] = share(job.to - job.from, index, workers);
     for (let r = job.from + lo; r < job.from + hi; r += PREDICT_ROWS) {
       const rows = Math.min(PREDICT_ROWS, job.from + hi - r);
-      for (let i = 0; i < rows; i++) identity[i] = r + i;
+      for (let i = 0; i < rows; i++) identity[i] = r + i - job.firstRow;
       loadBatch(ws, x, labels, identity, 0, rows);
       out.set(forward(ws, params, rows, k).subarray(0, rows * width), (r - job.from) * width);
     }

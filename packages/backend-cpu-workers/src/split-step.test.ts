@@ -64,12 +64,13 @@ for (const [name, spec, batch, pools] of [
   });
 }
 
-test('prediction on the pool: every row once, whatever the range; an empty range gives nothing', async () => {
+test('prediction on the pool: every row once, whatever the range; an empty range gives nothing; other data sets, bytes or floats, as they are at each call', async () => {
   const spec = mlp(30, [11], ['relu'], 4);
   const d = bytes(700, 30, 4);
   const params = initParams(spec, 5);
   const cpu = await cpuBackend().createTrainer({ spec, params, optimizer: { name: 'sgd' }, data: d, maxBatch: 1 });
   const pool = await workersBackend({ workers: 3 }).createTrainer({ spec, params, optimizer: { name: 'sgd' }, data: d, maxBatch: 1 });
+  let firstFloats = new Float32Array(0);
   try {
     // More rows than one predict chunk per worker (128), fewer rows than workers, and none.
     for (const [from, to] of [[0, 700], [17, 418], [698, 700], [5, 5]]) {
@@ -77,6 +78,16 @@ test('prediction on the pool: every row once, whatever the range; an empty range
       const got = await pool.predict(d, from, to);
       assert.equal(got.length, (to - from) * 4);
       assert.ok(maxRelativeError(got, want, 1e-3) < 1e-5, `rows [${from}, ${to})`);
+    }
+    // Another data set, of floats, refilled between calls: each call reads what the arrays hold then.
+    const floats: Dataset = { ...d, x: Float32Array.from(d.x, (v) => v * 1.5), count: 700 };
+    for (let round = 0; round < 2; round++) {
+      const want = await cpu.predict(floats, 100, 333);
+      const got = await pool.predict(floats, 100, 333);
+      assert.ok(maxRelativeError(got, want, 1e-3) < 1e-5, `floats, round ${round}`);
+      if (round === 1) assert.notDeepEqual(got, firstFloats, 'the refilled rows were read');
+      firstFloats = got;
+      floats.x.reverse();
     }
   } finally {
     await cpu.dispose();

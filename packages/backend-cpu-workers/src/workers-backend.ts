@@ -164,8 +164,6 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     for (const h of handles) h.post(msg);
     return done;
   };
-  // Data sets other than the training rows, copied once where the workers can read them.
-  const copies = new WeakMap<object, { x: SharedArrayBuffer; labels: SharedArrayBuffer }>();
 
   const dispose = async () => {
     if (disposed) return;
@@ -190,9 +188,10 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
       // Every worker predicts its share of the rows (pool-predict.ts).
       const out = new SharedArrayBuffer(Math.max(0, to - from) * width * 4);
       if (to > from) {
-        let copy = d.x === data.x ? null : copies.get(d.x);
-        if (copy === undefined) copies.set(d.x, (copy = sharedCopy(d)));
-        await onAll({ type: 'predict', from, to, x: copy?.x ?? null, xType: d.x instanceof Uint8Array ? 'u8' : 'f32', labels: copy?.labels ?? null, out });
+        // The training rows are there already; other rows are copied where the workers can read
+        // them, on every call (a caller may refill its arrays between calls).
+        const copy = d.x === data.x ? null : sharedCopy(d, from, to);
+        await onAll({ type: 'predict', from, to, x: copy?.x ?? null, xType: d.x instanceof Uint8Array ? 'u8' : 'f32', labels: copy?.labels ?? null, firstRow: copy ? from : 0, out });
       }
       return new Float32Array(out).slice();
     },
@@ -213,11 +212,12 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   };
 }
 
-/** The rows and labels of `d` in SharedArrayBuffers, for the workers to read. */
-function sharedCopy(d: Dataset): { x: SharedArrayBuffer; labels: SharedArrayBuffer } {
-  const x = new SharedArrayBuffer(d.x.byteLength);
-  new Uint8Array(x).set(new Uint8Array(d.x.buffer, d.x.byteOffset, d.x.byteLength));
-  const labels = new SharedArrayBuffer(d.labels.length);
-  new Uint8Array(labels).set(d.labels);
+/** Rows [from, to) of `d` and their labels in SharedArrayBuffers, for the workers to read. */
+function sharedCopy(d: Dataset, from: number, to: number): { x: SharedArrayBuffer; labels: SharedArrayBuffer } {
+  const bytes = d.x.BYTES_PER_ELEMENT * d.features;
+  const x = new SharedArrayBuffer((to - from) * bytes);
+  new Uint8Array(x).set(new Uint8Array(d.x.buffer, d.x.byteOffset + from * bytes, (to - from) * bytes));
+  const labels = new SharedArrayBuffer(to - from);
+  new Uint8Array(labels).set(d.labels.subarray(from, to));
   return { x, labels };
 }
