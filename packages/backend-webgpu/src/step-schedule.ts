@@ -32,19 +32,35 @@ export interface MlpView {
   inputScale: number;
 }
 
-/** The device buffers a schedule reads and writes. */
-export interface Workspace {
+/** The buffers every schedule shares: parameters, gradients, optimizer slots, the step's uniform, labels and the loss sum. */
+export interface TrainerCore {
   P: GPUBuffer;
   G: GPUBuffer;
   S: [GPUBuffer, GPUBuffer];
   step: GPUBuffer;
+  labels: GPUBuffer;
+  total: GPUBuffer;
+}
+
+/** What the trainer runs: a network's schedules over its own buffers. */
+export interface StepPlan {
+  /** Parameters. */
+  size: number;
+  /** Outputs per row. */
+  outputSize: number;
+  /** Where a predict pass leaves its outputs. */
+  output: GPUBuffer;
+  trainStep(rows: number, src: DeviceDataset, order: GPUBuffer): Dispatch[];
+  predictPass(rows: number, src: DeviceDataset, idx: GPUBuffer): Dispatch[];
+}
+
+/** The device buffers a schedule reads and writes. */
+export interface Workspace extends TrainerCore {
   /** a[0] the gathered input, a[i + 1] layer i's output. */
   a: GPUBuffer[];
   /** z[i] layer i's pre-activation. */
   z: GPUBuffer[];
   delta: [GPUBuffer, GPUBuffer];
-  labels: GPUBuffer;
-  total: GPUBuffer;
 }
 
 export interface ScheduleContext {
@@ -61,7 +77,7 @@ const ceil = (n: number, d: number) => Math.ceil(n / d);
 /** One GEMM dispatch: C = op(A) op(B) (m x n, depth k) at the given float offsets, with its epilogue's buffers. */
 export function gemmDispatch(
   c: Pick<ScheduleContext, 'pool' | 'pipelines' | 'tiles'>,
-  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles },
+  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles; planeSize?: number },
 ): Dispatch {
   const offA = g.offA ?? 0;
   const offB = g.offB ?? 0;
@@ -73,6 +89,7 @@ export function gemmDispatch(
     vecB: canVec4(g.transB ? g.k : g.n, offB),
     tile: g.tile ? c.tiles[g.tile] : pickTile(c.tiles, g.m, g.n),
     epilogue: g.epilogue,
+    planeSize: g.planeSize,
   };
   const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, 0]);
   return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], gemmGroups(kernel, g.m, g.n));

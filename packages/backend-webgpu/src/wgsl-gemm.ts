@@ -27,6 +27,8 @@ export type GemmEpilogue =
   | { kind: 'store' }
   /** C = Z = acc + bias (bias at offBias in B's buffer); binding 4 gets Y = f(Z). */
   | { kind: 'bias-activation'; act: ElementwiseActivation }
+  /** C = acc + bias (bias at offBias in B's buffer). */
+  | { kind: 'bias' }
   /** C = acc f'(x, y), with x and y read from bindings 4 and 5. */
   | { kind: 'activation-backward'; act: ElementwiseActivation }
   /** B gains a column of ones: C[:, 0..n) = acc, and column n goes to offBias (the bias gradient). */
@@ -40,6 +42,12 @@ export interface GemmKernel {
   vecB: boolean;
   tile: GemmTile;
   epilogue: GemmEpilogue;
+  /**
+   * Set for a convolution's forward product (rows = images x `planeSize`
+   * pixels, columns = channels): C is stored as NCHW images, element
+   * (row, col) at ((row / planeSize) n + col) planeSize + row % planeSize.
+   */
+  planeSize?: number;
 }
 
 /** Words of the uniform a GEMM reads: m, n, k, offA, offB, offC, offBias, pad. */
@@ -177,7 +185,8 @@ export function gemmWgsl(k: GemmKernel): string {
     index: (j, p) => (k.transB ? `d.offB + ${j} * d.k + ${p}` : `d.offB + ${p} * d.n + ${j}`),
     inBounds: (j, p) => `${j} < d.n && ${p} < d.k`,
     // The ones column sits at j = n (aligned when vec4 loads are used, since n is then a multiple of 4).
-    outside: (j, p) => (onesColumn ? `select(vec4<f32>(0.0), vec4<f32>(1.0, 0.0, 0.0, 0.0), ${j} == d.n && ${p} < d.k)` : 'vec4<f32>(0.0)'),
+    // Read along k (B transposed), the four values all belong to the ones column.
+    outside: (j, p) => (onesColumn ? `select(vec4<f32>(0.0), vec4<f32>(${k.transB ? '1.0' : '1.0, 0.0, 0.0, 0.0'}), ${j} == d.n && ${p} < d.k)` : 'vec4<f32>(0.0)'),
     outsideScalar: (j, p) => (onesColumn ? `select(0.0, 1.0, ${j} == d.n && ${p} < d.k)` : '0.0'),
   });
   const acc = (i: number, j: number) => `c${i}_${j}`;
@@ -189,6 +198,8 @@ export function gemmWgsl(k: GemmKernel): string {
         return `C[o] = ${v};`;
       case 'bias-activation':
         return `let x = ${v} + ${scalarAt('B', k.vecB, 'd.offBias + col')}; C[o] = x; Y[o] = ${forwardExpr(ep.act)};`;
+      case 'bias':
+        return `C[o] = ${v} + ${scalarAt('B', k.vecB, 'd.offBias + col')};`;
       case 'activation-backward':
         return `let x = X[o]; let y = Y[o]; C[o] = ${v} * (${derivativeExpr(ep.act)});`;
       case 'weight-and-bias-grad':
@@ -202,7 +213,8 @@ export function gemmWgsl(k: GemmKernel): string {
         if (onesColumn) {
           return `{ ${rc} if (row < d.m) { if (col < d.n) { let o = d.offC + row * d.n + col; ${store(i, j)} } else if (col == d.n) { C[d.offBias + row] = ${acc(i, j)}; } } }`;
         }
-        return `{ ${rc} if (row < d.m && col < d.n) { let o = d.offC + row * d.n + col; ${store(i, j)} } }`;
+        const o = k.planeSize ? `d.offC + ((row / ${k.planeSize}u) * d.n + col) * ${k.planeSize}u + row % ${k.planeSize}u` : 'd.offC + row * d.n + col';
+        return `{ ${rc} if (row < d.m && col < d.n) { let o = ${o}; ${store(i, j)} } }`;
       }),
     )
     .join('\n  ');
