@@ -89,9 +89,9 @@ export function gemmDispatch(
     vecB: canVec4(g.transB ? g.k : g.n, offB),
     tile: g.tile ? c.tiles[g.tile] : pickTile(c.tiles, g.m, g.n),
     epilogue: g.epilogue,
-    planeSize: g.planeSize,
+    nchw: g.planeSize !== undefined,
   };
-  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, 0]);
+  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, g.planeSize ?? 0]);
   return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], gemmGroups(kernel, g.m, g.n));
 }
 

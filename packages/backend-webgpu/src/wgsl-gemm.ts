@@ -43,14 +43,14 @@ export interface GemmKernel {
   tile: GemmTile;
   epilogue: GemmEpilogue;
   /**
-   * Set for a convolution's forward product (rows = images x `planeSize`
-   * pixels, columns = channels): C is stored as NCHW images, element
-   * (row, col) at ((row / planeSize) n + col) planeSize + row % planeSize.
+   * Set for a convolution's forward product (rows = images x P pixels,
+   * columns = channels, P in the uniform's last word): C is stored as NCHW
+   * images, element (row, col) at ((row / P) n + col) P + row % P.
    */
-  planeSize?: number;
+  nchw?: boolean;
 }
 
-/** Words of the uniform a GEMM reads: m, n, k, offA, offB, offC, offBias, pad. */
+/** Words of the uniform a GEMM reads: m, n, k, offA, offB, offC, offBias, and the plane size of an NCHW output (else unused). */
 export const GEMM_DIMS = `struct Dims { m: u32, n: u32, k: u32, offA: u32, offB: u32, offC: u32, offBias: u32, pad: u32 }`;
 
 /** Whether A (or B) can be read four floats at a time: its contiguous dimension and offset are multiples of four. */
@@ -213,7 +213,7 @@ export function gemmWgsl(k: GemmKernel): string {
         if (onesColumn) {
           return `{ ${rc} if (row < d.m) { if (col < d.n) { let o = d.offC + row * d.n + col; ${store(i, j)} } else if (col == d.n) { C[d.offBias + row] = ${acc(i, j)}; } } }`;
         }
-        const o = k.planeSize ? `d.offC + ((row / ${k.planeSize}u) * d.n + col) * ${k.planeSize}u + row % ${k.planeSize}u` : 'd.offC + row * d.n + col';
+        const o = k.nchw ? 'd.offC + ((row / d.pad) * d.n + col) * d.pad + row % d.pad' : 'd.offC + row * d.n + col';
         return `{ ${rc} if (row < d.m && col < d.n) { let o = ${o}; ${store(i, j)} } }`;
       }),
     )
