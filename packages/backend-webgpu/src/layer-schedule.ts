@@ -25,6 +25,10 @@ type Context = Pick<ScheduleContext, 'pool' | 'pipelines' | 'tiles' | 'optimizer
 
 const ceil = (n: number, d: number) => Math.ceil(n / d);
 
+/** Split-K: depth per workgroup layer of a conv's weight gradient, and at most this many layers. */
+const SPLIT_DEPTH = 1024;
+const MAX_SPLITS = 64;
+
 function convShape(l: LayerInfo): K.ConvShape {
   if (l.spec.kind !== 'conv2d') throw new Error(`layer ${l.index} is not a convolution`);
   const [C, H, W] = l.inShape;
@@ -66,6 +70,10 @@ export function layerPlan(c: Context, core: TrainerCore, spec: ModelSpec, maxBat
   const col = new Map(convs.map((l) => [l.index, storage(colFloats(l), `conv layer ${l.index}'s column matrix`)] as const));
   const t = storage(Math.max(1, ...convs.map((l) => maxBatch * l.outSize)), 'a conv gradient');
   const dcol = storage(Math.max(1, ...convs.filter((l) => l.index > firstParam).map(colFloats)), 'a conv input gradient');
+  // A conv's weight gradient sums over every pixel of the batch: split-K gives it more than a workgroup or two.
+  const splits = (N: number) => Math.min(MAX_SPLITS, Math.ceil(N / SPLIT_DEPTH));
+  const partFloats = Math.max(1, ...convs.map((l) => splits(maxBatch * l.outShape[1] * l.outShape[2]) * l.outShape[0] * (l.weight!.size / l.outShape[0] + 1)));
+  const part = storage(partFloats, 'the split weight gradient');
 
   const count = (n: number) => pool.uniform([n, 0, 0, 0]);
 
@@ -159,7 +167,15 @@ export function layerPlan(c: Context, core: TrainerCore, spec: ModelSpec, maxBat
           const kk = g.C * g.k * g.k;
           const N = rows * g.OH * g.OW;
           list.push(pipelines.dispatch(K.toChannelMajorWgsl(g.O, g.OH * g.OW), [dy, t, count(g.O * N)], ceil(g.O * N, W.WORKGROUP)));
-          list.push(gemmDispatch(c, { A: t, B: col.get(i)!, C: core.G, m: g.O, n: kk, k: N, offC: l.weight!.offset, offBias: l.bias!.offset, transA: false, transB: true, epilogue: { kind: 'weight-and-bias-grad' } }));
+          const S = splits(N);
+          if (S > 1) {
+            const depth = Math.ceil(Math.ceil(N / S) / 16) * 16;
+            list.push(gemmDispatch(c, { A: t, B: col.get(i)!, C: part, m: g.O, n: kk, k: N, transA: false, transB: true, epilogue: { kind: 'weight-and-bias-grad' }, splitK: depth }));
+            const sum = pool.uniform([g.O, kk, l.weight!.offset, l.bias!.offset, Math.ceil(N / depth), 0, 0, 0]);
+            list.push(pipelines.dispatch(K.SPLIT_SUM_WGSL, [part, core.G, sum], ceil(g.O * (kk + 1), W.WORKGROUP)));
+          } else {
+            list.push(gemmDispatch(c, { A: t, B: col.get(i)!, C: core.G, m: g.O, n: kk, k: N, offC: l.weight!.offset, offBias: l.bias!.offset, transA: false, transB: true, epilogue: { kind: 'weight-and-bias-grad' } }));
+          }
           if (needDx) {
             list.push(gemmDispatch(c, { A: core.P, B: t, C: dcol, m: kk, n: N, k: g.O, offA: l.weight!.offset, transA: true, transB: false, epilogue: { kind: 'store' } }));
             list.push(pipelines.dispatch(K.col2imWgsl(g, gate), [dcol, dx, count(rowsIn), ...gateBuffers], ceil(rowsIn, W.WORKGROUP)));

@@ -7,12 +7,12 @@
 export interface Dispatch {
   pipeline: GPUComputePipeline;
   bind: GPUBindGroup;
-  groups: [number, number];
+  groups: [number, number] | [number, number, number];
 }
 
 export interface PipelineCache {
   /** A dispatch of `code` over `resources` (bound in order) with `groups` workgroups (a count is split into x by y). */
-  dispatch(code: string, resources: GPUBuffer[], groups: number | [number, number]): Dispatch;
+  dispatch(code: string, resources: GPUBuffer[], groups: number | [number, number] | [number, number, number]): Dispatch;
   /** Distinct pipelines compiled so far on this device. */
   size(): number;
 }

@@ -77,7 +77,8 @@ const ceil = (n: number, d: number) => Math.ceil(n / d);
 /** One GEMM dispatch: C = op(A) op(B) (m x n, depth k) at the given float offsets, with its epilogue's buffers. */
 export function gemmDispatch(
   c: Pick<ScheduleContext, 'pool' | 'pipelines' | 'tiles'>,
-  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles; planeSize?: number },
+  /** `splitK`: the depth each workgroup layer z sums (see GemmKernel.splitK). */
+  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles; planeSize?: number; splitK?: number },
 ): Dispatch {
   const offA = g.offA ?? 0;
   const offB = g.offB ?? 0;
@@ -90,9 +91,11 @@ export function gemmDispatch(
     tile: g.tile ? c.tiles[g.tile] : pickTile(c.tiles, g.m, g.n),
     epilogue: g.epilogue,
     nchw: g.planeSize !== undefined,
+    splitK: g.splitK !== undefined,
   };
-  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, g.planeSize ?? 0]);
-  return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], gemmGroups(kernel, g.m, g.n));
+  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, g.planeSize ?? g.splitK ?? 0]);
+  const [x, y] = gemmGroups(kernel, g.m, g.n);
+  return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], g.splitK ? [x, y, Math.ceil(g.k / g.splitK)] : [x, y]);
 }
 
 /** The activation a layer's GEMM epilogue applies (softmax is row-wise: the loss kernel or a softmax dispatch does it). */
@@ -163,7 +166,7 @@ export function encodePass(enc: GPUCommandEncoder, list: Dispatch[]): void {
   for (const d of list) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bind);
-    pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
+    pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2] ?? 1);
   }
   pass.end();
 }

@@ -199,3 +199,25 @@ ${perElement(`let x = X[i]; let y = Y[i]; DX[i] = ${gated(gate, `DY[i] * (${deri
 /** Whether an activation works element by element (all but softmax). */
 export const isElementwise = (kind: string): kind is ElementwiseActivation => kind !== 'softmax' && ACTIVATION_SET.has(kind);
 const ACTIVATION_SET = new Set<string>(['linear', 'sigmoid', 'tanh', 'lecun-tanh', 'relu', 'leaky-relu', 'elu', 'softplus'] satisfies ActivationName[]);
+
+/**
+ * Adds up split-K's partial [m, n + 1] blocks of a weight gradient: column
+ * n is the bias's. Writes the weight [m, n] at `offW` and the bias at `offB`
+ * of G. One thread per (row, column).
+ */
+export const SPLIT_SUM_WGSL = /* wgsl */ `
+struct Sum { m: u32, n: u32, offW: u32, offB: u32, splits: u32, pad0: u32, pad1: u32, pad2: u32 }
+@group(0) @binding(0) var<storage, read> part: array<f32>;
+@group(0) @binding(1) var<storage, read_write> G: array<f32>;
+@group(0) @binding(2) var<uniform> s: Sum;
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3u, @builtin(num_workgroups) nw: vec3u) {
+  let i = id.x + id.y * nw.x * ${WORKGROUP}u;
+  let w = s.n + 1u;
+  if (i >= s.m * w) { return; }
+  var sum = 0.0;
+  for (var z = 0u; z < s.splits; z++) { sum += part[z * s.m * w + i]; }
+  let row = i / w;
+  let col = i % w;
+  if (col < s.n) { G[s.offW + row * s.n + col] = sum; } else { G[s.offB + row] = sum; }
+}`;
