@@ -1,5 +1,6 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
 import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { KernelOptions } from '@dnn/tensor';
 import type { SharedLayout } from './shared.ts';
 
 /** A deliberate failure, for tests of the fault handling. */
@@ -21,8 +22,8 @@ export type ToWorker =
       maxBatch: number;
       /** The run's seed, for dropout's masks. */
       seed: number;
-      /** False when DNN_SIMD=off asked for the TypeScript kernels. */
-      simd: boolean;
+      /** The kernels the backend was asked for (`simd: 'off'`: the TypeScript loops). */
+      kernels: KernelOptions;
       fault?: FaultInjection;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number };

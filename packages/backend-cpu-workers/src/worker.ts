@@ -43,8 +43,8 @@ port.onMessage((data) => {
       const { layout } = msg;
       const region = layout.regions[msg.index];
       // The same memory as every other thread; allocations only in this worker's region.
-      const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end);
-      const fast = kernelsOver(shared, msg.simd);
+      const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end, { inPlace: msg.kernels.simd !== 'off' });
+      const fast = kernelsOver(shared, msg.kernels);
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };

@@ -5,7 +5,7 @@
  * and within a chunk the workers synchronise among themselves with Atomics.
  * @module
  */
-import { detectSharedSimd, SharedKernels } from '@dnn/tensor';
+import { detectSharedSimd, SharedKernels, sharedSimdLevel, type KernelOptions } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
   checkState,
@@ -15,7 +15,6 @@ import {
   kernelsOver,
   loadBatch,
   outputWidth,
-  simdSetting,
   sparseFirstLayerBytes,
   sparseInputBuffer,
   withSparseFirstLayer,
@@ -30,7 +29,8 @@ import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
 import { spawnWorker, type WorkerHandle } from './spawn.ts';
 
-export interface WorkersOptions {
+/** The pool's options; `simd` (KernelOptions) picks the kernels, in every worker alike. */
+export interface WorkersOptions extends KernelOptions {
   /** Number of workers (default: the number of cores). */
   workers?: number;
   /** URL of the worker script (default: `worker.js` beside this module). */
@@ -66,7 +66,10 @@ function defaultWorkerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 }
 
-/** Creates the worker-pool backend. */
+/**
+ * Creates the worker-pool backend.
+ * @example workersBackend({ workers: 2, simd: 'off' }) // two threads, TypeScript kernels
+ */
 export function workersBackend(options: WorkersOptions = {}): Backend {
   const n = options.workers ?? coreCount();
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
@@ -81,19 +84,23 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
   if (typeof SharedArrayBuffer === 'undefined' || detectSharedSimd() === 'none') {
     throw new Error('the workers backend needs SharedArrayBuffer and WebAssembly threads with SIMD (in a browser: a cross-origin isolated page)');
   }
+  const kernels: KernelOptions = { simd: options.simd ?? 'auto' };
+  // Checked here, so that a runtime without the level asked for fails before any thread starts.
+  sharedSimdLevel(kernels);
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'workers',
     describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
-    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), options.fault),
+    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), kernels, options.fault),
   };
 }
 
-async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, fault?: FaultInjection): Promise<Trainer> {
+async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kernelOptions: KernelOptions, fault?: FaultInjection): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
-  const env = simdSetting();
-  const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
+  // The memory is shared even with SIMD off; then the loops compute on it, the element-wise ones too.
+  const inPlace = kernelOptions.simd !== 'off';
+  const shared = SharedKernels.create(sharedSimdLevel(inPlace ? kernelOptions : {}) ?? undefined, { inPlace });
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
@@ -143,7 +150,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, simd: env !== 'off', fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelOptions, fault };
     h.post(init);
   }
   try {
@@ -154,7 +161,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   }
 
   let steps = 0;
-  const fast = kernelsOver(shared);
+  const fast = kernelsOver(shared, kernelOptions);
   const ws = createWorkspace(spec, 256, fast.alloc);
   // Evaluation skips the input's zeros as training does (and as the cpu backend's does).
   const kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));

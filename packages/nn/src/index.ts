@@ -41,7 +41,7 @@ export { ArchError, parseArch, formatArch, ARCH_HELP } from './arch-syntax.ts';
 export { type LayerSlot, type ParamLayout, paramLayout, parameterCount } from './layout.ts';
 export { initParams, STREAM } from './init.ts';
 export { activate, activateBackward } from './activation.ts';
-export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver, simdSetting } from './kernels.ts';
+export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver } from './kernels.ts';
 export {
   type Workspace,
   type MlpWorkspace,
@@ -70,7 +70,7 @@ export {
   type LearningRates,
   rateOf,
 } from './backend.ts';
-export { cpuBackend, checkState } from './cpu-backend.ts';
+export { type CpuBackendOptions, cpuBackend, checkState } from './cpu-backend.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {

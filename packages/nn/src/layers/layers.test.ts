@@ -7,6 +7,7 @@ import { layerShapes, validateSpec, type LayerSpec, type LossName, type ModelSpe
 import { dropoutKeeps } from './dropout.ts';
 import type { LayerPass } from './layer.ts';
 import { fastLayers, referenceLayers } from './tables.ts';
+import { testKernels } from '../../../../test-support/environment.ts';
 
 const conv = (out: number, kernel: number, stride: 1 | 2 = 1, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({ kind: 'conv2d', out, kernel, stride, padding });
 
@@ -66,7 +67,7 @@ function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, s
   const kernel = table[info.spec.kind];
   const scratch = (kernel.scratchFloats?.(info, rows, true) ?? []).map((n) => new Float32Array(n));
   const grads = new Float32Array(size).fill(NaN);
-  const p: LayerPass = { info, rows, params, grads, gemm: fast ? createFastGemm().gemm : referenceKernels.gemm, training: true, seed: 9, step: 2, rowOffset: 4, scratch };
+  const p: LayerPass = { info, rows, params, grads, gemm: fast ? createFastGemm(testKernels).gemm : referenceKernels.gemm, training: true, seed: 9, step: 2, rowOffset: 4, scratch };
   const y = new Float32Array(rows * info.outSize).fill(NaN);
   const dx = new Float32Array(rows * info.inSize).fill(NaN);
   kernel.forward(p, x, y);
@@ -166,7 +167,7 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
     for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] / 255;
     for (let r = 0; r < rows; r++) ws.labels[r] = r % 4;
     const grads = new Float32Array(params.length);
-    const loss = layersGradients(ws, params, grads, rows, fast ? fastKernels() : referenceKernels, rows, { seed: 3, step: 1 });
+    const loss = layersGradients(ws, params, grads, rows, fast ? fastKernels(testKernels) : referenceKernels, rows, { seed: 3, step: 1 });
     return { loss, grads, out: Float32Array.from(ws.a[ws.a.length - 1].subarray(0, rows * 4)) };
   };
   const ref = run(false);
