@@ -3,14 +3,6 @@ import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
 import type { KernelOptions } from '@dnn/tensor';
 import type { SharedLayout } from './shared.ts';
 
-/** A deliberate failure, for tests of the fault handling. */
-export interface FaultInjection {
-  worker: number;
-  /** Optimizer step (1-based) at which it fails. */
-  step: number;
-  kind: 'throw' | 'exit';
-}
-
 export type ToWorker =
   | {
       type: 'init';
@@ -24,7 +16,6 @@ export type ToWorker =
       seed: number;
       /** The kernels the backend was asked for (`simd: 'off'`: the TypeScript loops). */
       kernels: KernelOptions;
-      fault?: FaultInjection;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number };
 

@@ -25,7 +25,7 @@ import {
   type TrainerOptions,
 } from '@dnn/nn';
 import { abortPool } from './barrier.ts';
-import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
 import { spawnWorker, type WorkerHandle } from './spawn.ts';
 
@@ -33,10 +33,8 @@ import { spawnWorker, type WorkerHandle } from './spawn.ts';
 export interface WorkersOptions extends KernelOptions {
   /** Number of workers (default: the number of cores). */
   workers?: number;
-  /** URL of the worker script (default: `worker.js` beside this module). */
+  /** URL of the worker script (default: `worker.js` beside this module; a bundler builds it from `@dnn/backend-cpu-workers/worker`). */
   workerUrl?: URL;
-  /** Makes a worker fail on purpose (tests only). */
-  fault?: FaultInjection;
 }
 
 /** Thrown when a worker fails; names the worker and the cause. */
@@ -62,8 +60,8 @@ export function coreCount(): number {
 }
 
 function defaultWorkerUrl(): URL {
-  // Built: dist/index.js beside dist/worker.js. From source (Bun, Deno): src/*.ts.
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  // Built: dist/index.js beside dist/worker.js. From source (Bun, Deno): src/worker-entry.ts.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker-entry.ts' : './worker.js', import.meta.url);
 }
 
 /**
@@ -91,11 +89,11 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'workers',
     describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
-    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), kernels, options.fault),
+    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), kernels),
   };
 }
 
-async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kernelOptions: KernelOptions, fault?: FaultInjection): Promise<Trainer> {
+async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kernelOptions: KernelOptions): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
   // The memory is shared even with SIMD off; then the loops compute on it, the element-wise ones too.
@@ -150,7 +148,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelOptions, fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelOptions };
     h.post(init);
   }
   try {

@@ -117,10 +117,17 @@ test('the start event names the backend and its thread count', async () => {
   assert.deepEqual(seen, ['workers (2 threads)']);
 });
 
+/**
+ * A test-only worker entry (test-fixtures/): the public worker with a fault
+ * injected through its test hooks. From source in Bun and Deno; under Node
+ * the bundle scripts/test-all.mjs builds beside this test's.
+ */
+const fixture = (name: string) => new URL(`./test-fixtures/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
   await assert.rejects(
-    fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) })),
+    fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('throwing-worker') }) })),
     (e: unknown) => e instanceof WorkerFailedError && e.worker === 1 && /worker 1 failed: injected fault/.test(e.message),
   );
   assert.ok(Date.now() - started < 10_000);
@@ -129,14 +136,14 @@ test('a worker that throws ends training with a clear error naming it, without h
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 test('a worker whose thread dies ends training with a clear error', { skip: isDeno ? 'Deno gives no event when a web worker ends' : false }, async () => {
   await assert.rejects(
-    fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) })),
+    fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) })),
     (e: unknown) => e instanceof WorkerFailedError && e.worker === 0 && /worker 0 failed: .*(exit|injected)/.test(e.message),
   );
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
-  const argv = isDeno ? ['run', '-A', script] : [script];
+  const argv = isDeno ? ['run', '-A', script, fixture('throwing-worker').href] : [script, fixture('throwing-worker').href];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /trained 1 epoch/);
