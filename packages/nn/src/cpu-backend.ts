@@ -3,9 +3,8 @@
  * faster ones passed in). Every other backend is checked against it.
  * @module
  */
-import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
+import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions, type TrainerState } from './backend.ts';
 import type { Dataset } from './dataset.ts';
-import type { TrainerState } from './checkpoint.ts';
 import type { KernelOptions } from '@dnn/tensor';
 import { fastKernels, fastKernelsPath, referenceKernels, type Kernels } from './kernels.ts';
 import { computeGradients, createWorkspace, forward, loadBatch, outputWidth } from './network.ts';

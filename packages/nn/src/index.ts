@@ -67,6 +67,7 @@ export {
   type Trainer,
   type TrainerOptions,
   type TrainResult,
+  type TrainerState,
   type LearningRates,
   rateOf,
 } from './backend.ts';
@@ -108,4 +109,4 @@ export {
 export { CLASSES_KEY, numberedClasses, classNamesProblem, classesMetadata, classesFromMetadata } from './classes.ts';
 export { ONNX_OPSET, encodeOnnx } from './onnx.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
-export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';
