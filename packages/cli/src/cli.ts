@@ -45,7 +45,13 @@ Run 'dnn-cli <command> --help' for its flags. Examples:
   dnn-cli eval --model model.safetensors
   dnn-cli predict --model model.safetensors digit.png
   dnn-cli export --model model.safetensors --onnx model.onnx
-  dnn-cli train --epochs 1 --limit 5000 --json`;
+  dnn-cli train --epochs 1 --limit 5000 --json
+
+Environment:
+  DNN_SIMD          CPU kernels: auto (default, the fastest), relaxed, simd, off (TypeScript)
+  DNN_MNIST_MIRROR  where to download MNIST from when --mirror is not given
+  DNN_DEBUG=1       stack traces with errors
+  NO_COLOR          no colour`;
 
 export async function main(argv: string[]): Promise<number> {
   // The CLI is its own process: it may turn on Node 20's relaxed SIMD, before it makes any kernel.
