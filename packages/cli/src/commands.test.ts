@@ -7,6 +7,7 @@ import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir, MNIST_FILES, encodePgm } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-commands-'));
 const modelFile = join(dir, 'model.safetensors');
@@ -91,7 +92,7 @@ test('predict: MNIST digits as PNG and PGM, resized and inverted, get the label 
   const expected: number[] = [];
   // Digits the model is sure of, so the check is of preprocessing, not of close calls.
   for (let i = 0; files.length < 24 && i < 200; i++) {
-    const p = [...predict(model, mnist.test.x.subarray(i * 784, (i + 1) * 784), 1)];
+    const p = [...predict(model, mnist.test.x.subarray(i * 784, (i + 1) * 784), 1, testKernels)];
     const label = p.indexOf(Math.max(...p));
     if (p[label] < 0.95) continue;
     const variant = files.length % 3;
