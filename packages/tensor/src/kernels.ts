@@ -27,7 +27,7 @@ export interface KernelOptions {
 /**
  * `text` as a SimdChoice (undefined or empty: `auto`); otherwise an error
  * naming `source` (a flag or variable) and the choices.
- * @example simdChoice(process.env.DNN_SIMD, 'DNN_SIMD') // 'auto' when unset
+ * @example simdChoice(valueOfTheFlag, '--simd') // 'auto' when undefined
  */
 export function simdChoice(text: string | undefined, source: string): SimdChoice {
   if (text === undefined || text === '') return 'auto';
