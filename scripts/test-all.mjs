@@ -122,11 +122,17 @@ const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.faile
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
 
+function workerFixtures() {
+  const dirs = [...new Set(tests.map((t) => join(root, t, '..', 'test-fixtures')))].filter((d) => existsSync(d));
+  return dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('-worker.ts')).map((n) => relative(root, join(d, n))));
+}
+
 /** Bundles the tests for Node (Node 20 cannot strip types); every Node pass runs the same bundle. */
 async function buildNodeTests() {
   rmSync(nodeOut, { recursive: true, force: true });
   await build({
-    entryPoints: tests,
+    // Test-only worker entries (test-fixtures/*-worker.ts) are built beside the tests that start them.
+    entryPoints: [...tests, ...workerFixtures()],
     outdir: nodeOut,
     outbase: root,
     bundle: true,

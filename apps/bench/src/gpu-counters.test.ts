@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { initParams, validateSpec, type Dataset } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { countingDevice, type GpuCounts } from './gpu-counters.ts';
+import { simdOff } from '../../../test-support/environment.ts';
 
 let base: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -13,7 +14,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = process.env.DNN_SIMD === 'off' ? 'the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)' : base ? false : why;
+const skip = simdOff ? 'the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)' : base ? false : why;
 
 test('a training call is one command buffer of 3L + 2 dispatches per step, reading back 4 bytes', { skip }, async () => {
   const counts: GpuCounts = { dispatches: 0, commandBuffers: 0, bytesReadBack: 0 };

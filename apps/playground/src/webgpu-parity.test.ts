@@ -9,10 +9,11 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { simdOff } from '../../../test-support/environment.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const skip = process.env.DNN_SIMD === 'off' ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const skip = simdOff ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const fixture = fileURLToPath(new URL('./test-fixtures/webgpu-parity-page.ts', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 

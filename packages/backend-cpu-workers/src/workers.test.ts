@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, fit, initParams, validateSpec, type Dataset, type FitOptions, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
+import { testKernels } from '../../../test-support/environment.ts';
 
 /** Gaussian blobs stored as bytes: learnable, and quick. */
 function blobs(count: number, features = 24, classes = 5): Dataset {
@@ -30,6 +31,7 @@ const opts = (optimizer: OptimizerName, over: Partial<FitOptions> = {}): FitOpti
   seed: 4,
   optimizer: { name: optimizer },
   schedule: { name: 'constant', lr: optimizer === 'adam' ? 3e-3 : 0.05, lrEnd: 0 },
+  backend: cpuBackend(testKernels),
   ...over,
 });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
@@ -39,9 +41,9 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
   // noise in near-zero gradients into visible steps; one epoch stays within 1e-5.
   const epochs = optimizer === 'adam' ? 1 : 2;
   test(`${optimizer}: 1, 2 and 3 workers give the cpu backend's losses within 1e-5`, async () => {
-    const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend() }));
+    const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend(testKernels) }));
     for (const workers of [1, 2, 3]) {
-      const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ workers }) }));
+      const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ ...testKernels, workers }) }));
       assert.equal(r.history.length, epochs);
       r.history.forEach((h, i) => {
         const want = ref.history[i];
@@ -65,12 +67,12 @@ function sparseBlobs(count: number, density: number): Dataset {
 test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu does, and give its losses within 1e-5', async () => {
   const sparse = sparseBlobs(1500, 0.15);
   const o = opts('adam', { epochs: 1 });
-  const ref = await fit(spec, sparse, { ...o, backend: cpuBackend() });
-  const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ sparseInput: false }) });
+  const ref = await fit(spec, sparse, { ...o, backend: cpuBackend(testKernels) });
+  const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ ...testKernels, sparseInput: false }) });
   // The sparse sums differ from the dense GEMM's in rounding: one worker matching cpu bit for bit shows it skips the zeros too.
   assert.notDeepEqual(ref.params, dense.params, 'the cpu backend takes the sparse path on these inputs');
   for (const workers of [1, 2, 3]) {
-    const r = await fit(spec, sparse, { ...o, backend: workersBackend({ workers }) });
+    const r = await fit(spec, sparse, { ...o, backend: workersBackend({ ...testKernels, workers }) });
     for (const key of ['trainLoss', 'validationLoss'] as const) {
       assert.ok(rel(r.history[0][key], ref.history[0][key]) < 1e-5, `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`);
     }
@@ -81,9 +83,9 @@ test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu doe
 test('a per-step schedule with warmup: one worker is bit-identical to cpu, two within 1e-5', async () => {
   const schedule = { name: 'cosine', lr: 0.1, lrEnd: 0.001, warmup: 7 } as const;
   const ref = await fit(spec, data, opts('momentum', { schedule }));
-  const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 1 }) }));
+  const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 1 }) }));
   assert.deepEqual(one.params, ref.params);
-  const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 2 }) }));
+  const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 2 }) }));
   two.history.forEach((h, i) => assert.ok(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`));
   const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
   assert.notDeepEqual(constant.params, ref.params, 'the schedule changed the steps');
@@ -91,23 +93,41 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
 
 test('batches smaller than the pool, and a last partial batch, are trained', async () => {
   const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
-  const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));
+  const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ ...testKernels, workers: 3 }) }));
   assert.ok(rel(r.history[0].trainLoss, ref.history[0].trainLoss) < 1e-5);
-  const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ workers: 2 }) }));
+  const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ ...testKernels, workers: 2 }) }));
   const oddRef = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1 }));
   assert.ok(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss) < 1e-5);
 });
 
+test("the kernel option reaches the workers: { simd: 'off' } on one worker is cpu's TypeScript run bit for bit, not its SIMD run", async () => {
+  const o = opts('adam', { epochs: 1 });
+  const typescript = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'off' }) });
+  const wasm = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'simd' }) });
+  assert.notDeepEqual(wasm.params, typescript.params, 'the two kernels round differently');
+  const one = await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'off' }) });
+  assert.deepEqual(one.params, typescript.params);
+  assert.deepEqual((await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'simd' }) })).params, wasm.params);
+  assert.throws(() => workersBackend({ workers: 1, simd: 'fast' as never }), /simd: unknown choice "fast"/);
+});
+
 test('the start event names the backend and its thread count', async () => {
   const seen: string[] = [];
-  await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
+  await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ ...testKernels, workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
   assert.deepEqual(seen, ['workers (2 threads)']);
 });
+
+/**
+ * A test-only worker entry (test-fixtures/): the public worker with a fault
+ * injected through its test hooks. From source in Bun and Deno; under Node
+ * the bundle scripts/test-all.mjs builds beside this test's.
+ */
+const fixture = (name: string) => new URL(`./test-fixtures/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
   await assert.rejects(
-    fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) })),
+    fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('throwing-worker') }) })),
     (e: unknown) => e instanceof WorkerFailedError && e.worker === 1 && /worker 1 failed: injected fault/.test(e.message),
   );
   assert.ok(Date.now() - started < 10_000);
@@ -116,14 +136,14 @@ test('a worker that throws ends training with a clear error naming it, without h
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 test('a worker whose thread dies ends training with a clear error', { skip: isDeno ? 'Deno gives no event when a web worker ends' : false }, async () => {
   await assert.rejects(
-    fit(spec, data, opts('sgd', { backend: workersBackend({ workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) })),
+    fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) })),
     (e: unknown) => e instanceof WorkerFailedError && e.worker === 0 && /worker 0 failed: .*(exit|injected)/.test(e.message),
   );
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
-  const argv = isDeno ? ['run', '-A', script] : [script];
+  const argv = isDeno ? ['run', '-A', script, fixture('throwing-worker').href] : [script, fixture('throwing-worker').href];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /trained 1 epoch/);
@@ -146,9 +166,9 @@ async function steps(backend: ReturnType<typeof cpuBackend>, s: ModelSpec, d: Da
 test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4', async () => {
   const images = blobs(1000, 784, 10);
   const cnn = defaultCnnSpec();
-  const ref = await steps(cpuBackend(), cnn, images, 50, 20);
+  const ref = await steps(cpuBackend(testKernels), cnn, images, 50, 20);
   for (const workers of [1, 2, 3]) {
-    const r = await steps(workersBackend({ workers }), cnn, images, 50, 20);
+    const r = await steps(workersBackend({ ...testKernels, workers }), cnn, images, 50, 20);
     r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
     const e = maxRelativeError(r.params, ref.params, 1e-2);
     assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
@@ -173,8 +193,8 @@ test('dropout masks are the same on any number of workers (counter-based)', asyn
     ],
     loss: 'cross-entropy',
   });
-  const ref = await steps(cpuBackend(), s, images, 30, 13);
-  const r = await steps(workersBackend({ workers: 3 }), s, images, 30, 13);
+  const ref = await steps(cpuBackend(testKernels), s, images, 30, 13);
+  const r = await steps(workersBackend({ ...testKernels, workers: 3 }), s, images, 30, 13);
   r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
   assert.ok(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4);
 });

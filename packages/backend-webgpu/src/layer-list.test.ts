@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, initParams, paramLayout, validateSpec, type Backend, type Dataset, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
+import { simdOff } from '../../../test-support/environment.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -16,7 +17,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = process.env.DNN_SIMD === 'off' ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const skip = simdOff ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
 
 function dataset(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);

@@ -11,10 +11,11 @@ import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { grayFromRgba, loadMnist, mnistDataPackageDir, mnistFromImage } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
+import { simdOff } from '../../../test-support/environment.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const skip = process.env.DNN_SIMD === 'off' ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const skip = simdOff ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
 const examples = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..', 'examples');
 
 test('examples/browser: load a model and predict a digit in the page, as dnn does in Node', { skip, timeout: 180_000 }, async () => {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, readFile, mkdir, copyFile, truncate, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeModel, evaluate } from '@dnn/nn';
+import { cpuBackend, decodeModel, evaluate } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir, MNIST_FILES } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const QUICK = ['--epochs', '1', '--limit', '6000', '--hidden', '64', '--lr', '0.003'];
 
@@ -50,7 +51,7 @@ test('--save writes a model whose evaluation gives exactly the reported test acc
   const { model, metadata } = decodeModel(new Uint8Array(await readFile(file)));
   assert.equal(metadata['train.seed'], '1');
   const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
-  const m = await evaluate(model, mnist.test);
+  const m = await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) });
   assert.equal(m.accuracy, done.testAccuracy);
   await rm(dir, { recursive: true });
 });

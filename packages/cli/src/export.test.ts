@@ -4,9 +4,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { decodeModel, encodeSafetensors, evaluate, modelTensors, predict } from '@dnn/nn';
+import { cpuBackend, decodeModel, encodeSafetensors, evaluate, modelTensors, predict } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 ort.env.wasm.numThreads = 1;
 const dir = await mkdtemp(join(tmpdir(), 'dnn-export-'));
@@ -30,7 +31,7 @@ test('export --onnx: ONNX Runtime (WebAssembly) gives dnn\'s probabilities withi
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(images), [100, 784]) });
   await session.release();
   const got = out.probabilities.data as Float32Array;
-  const want = predict(model, images, 100);
+  const want = predict(model, images, 100, testKernels);
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
   assert.ok(worst < 1e-5, `largest difference ${worst}`);
@@ -47,7 +48,7 @@ test('a PyTorch-style state_dict (Sequential names, F32) evaluates, predicts and
   const r = runCli(['eval', '--model', torchFile, '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, `${torchFile}: no dnn metadata; inferred an MLP 784-64-32-10 from 0.weight, 2.weight, 4.weight: relu between layers, softmax at the end, inputs scaled by 1/255\n`);
-  assert.equal(events(r.stdout)[0].testAccuracy, (await evaluate(model, mnist.test)).accuracy);
+  assert.equal(events(r.stdout)[0].testAccuracy, (await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) })).accuracy);
   const e = runCli(['export', '--model', torchFile, '--onnx', join(dir, 'torch.onnx')]);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stderr, /inferred an MLP 784-64-32-10/);
@@ -68,7 +69,7 @@ test('a CNN exports with input [N, 1, 28, 28]: ONNX Runtime gives dnn\'s probabi
   assert.deepEqual([events(r.stdout)[0].input, events(r.stdout)[0].output], [[null, 1, 28, 28], [null, 10]]);
   const { model } = decodeModel(new Uint8Array(await readFile(cnnFile)));
   const images = mnist.test.x.subarray(0, 100 * 784);
-  const want = predict(model, images, 100);
+  const want = predict(model, images, 100, testKernels);
   const session = await ort.InferenceSession.create(new Uint8Array(await readFile(onnxFile)));
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(images), [100, 1, 28, 28]) });
   await session.release();
@@ -85,7 +86,7 @@ test('a CNN exports with input [N, 1, 28, 28]: ONNX Runtime gives dnn\'s probabi
   const e = runCli(['eval', '--model', torchFile, '--arch', CNN, '--json']);
   assert.equal(e.code, 0, e.stderr);
   assert.match(e.stderr, /torch-cnn\.safetensors: no dnn metadata; read 0\.weight, 3\.weight, 8\.weight into the given layer list conv4x5,relu,pool2,conv8x3same,relu,pool2,dropout0\.25,flatten,dense10,softmax\n/);
-  assert.equal(events(e.stdout)[0].testAccuracy, (await evaluate(model, mnist.test)).accuracy);
+  assert.equal(events(e.stdout)[0].testAccuracy, (await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) })).accuracy);
   const x = runCli(['export', '--model', torchFile, '--arch', CNN, '--onnx', join(dir, 'torch-cnn.onnx')]);
   assert.equal(x.code, 0, x.stderr);
   assert.match(x.stdout, /input "input" \[N, 1, 28, 28\] raw pixels 0-255, output "probabilities" \[N, 10\]/);

@@ -5,10 +5,13 @@ import { defaultSpec, validateSpec } from './spec.ts';
 import { blobs } from './test-data.ts';
 import { evaluate, predict } from './model.ts';
 import { metricsFromOutputs } from './metrics.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const spec = defaultSpec({ inputSize: 16, hidden: [32], activations: ['relu'], outputSize: 4 });
 const data = blobs(1200);
 const options = (over: Partial<FitOptions> = {}): FitOptions => ({
+  backend: cpuBackend(testKernels),
   epochs: 3,
   batchSize: 50,
   optimizer: { name: 'adam' },
@@ -56,10 +59,10 @@ test('validation is the last rows, and equals evaluate/predict of the result', a
   const r = await fit(spec, data, options({ epochs: 1 }));
   const model = { spec, params: r.params };
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
-  const m = await evaluate(model, valRows);
+  const m = await evaluate(model, valRows, { backend: cpuBackend(testKernels) });
   assert.equal(m.accuracy, r.validation!.accuracy);
   assert.ok(Math.abs(m.loss - r.validation!.loss) < 1e-9);
-  const viaPredict = metricsFromOutputs(spec, predict(model, valRows.x), valRows.labels);
+  const viaPredict = metricsFromOutputs(spec, predict(model, valRows.x, undefined, testKernels), valRows.labels);
   assert.equal(viaPredict.accuracy, m.accuracy);
 });
 
@@ -110,6 +113,6 @@ test('patience stops when validation loss stalls and restores the best epoch', a
   assert.equal(r.validation!.loss, losses[bestIdx], "the reported validation is the best epoch's");
   const model = { spec, params: r.params };
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
-  assert.ok(Math.abs((await evaluate(model, valRows)).loss - losses[bestIdx]) < 1e-9, "the returned weights are the best epoch's");
+  assert.ok(Math.abs((await evaluate(model, valRows, { backend: cpuBackend(testKernels) })).loss - losses[bestIdx]) < 1e-9, "the returned weights are the best epoch's");
   assert.throws(() => checkFitOptions(data, options({ patience: 2, validation: 0 })), /patience needs a validation split/);
 });

@@ -9,6 +9,7 @@ import { defaultCnnSpec, defaultSpec, inputSize, validateSpec, type ModelSpec } 
 import { cpuBackend } from './cpu-backend.ts';
 import { fit } from './fit.ts';
 import type { Dataset } from './dataset.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 /** MNIST-like bytes: `density` of the pixels non-zero, the rest exactly 0. */
 function sparseImages(count: number, features: number, density: number, seed: number): Dataset {
@@ -50,7 +51,7 @@ for (const [name, s, options, gemms] of cases) {
   for (const density of [0.01, 0.19, 1]) {
     test(`${name}: one training step with the sparse first layer equals the dense one to float32 rounding (${density * 100}% non-zero)`, () => {
       const data = sparseImages(rows * 3, inputSize(s), density, 7);
-      const fast = counting(fastKernels());
+      const fast = counting(fastKernels(testKernels));
       const alloc = fast.alloc ?? ((n: number) => new Float32Array(n));
       const ws = createWorkspace(s, rows, alloc, options);
       assert.equal(ws.path, options.fused === false || s === listSpec ? 'layers' : 'mlp');
@@ -82,7 +83,7 @@ test('a list that starts with a convolution has no sparse first layer; the refer
   const cnn = createWorkspace(defaultCnnSpec(), 4);
   assert.equal(sparseInputBuffer(cnn), null);
   assert.equal(sparseFirstLayerBytes(defaultCnnSpec(), 4), 0);
-  const fast = fastKernels();
+  const fast = fastKernels(testKernels);
   assert.equal(withSparseFirstLayer(fast, null), fast);
   const ws = createWorkspace(spec, 4);
   assert.equal(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws)), referenceKernels);

@@ -115,11 +115,12 @@ for (const impl of impls) {
   });
 }
 
-test('the factory picks WebAssembly over a shared memory, and the loops for DNN_SIMD=off', () => {
+test("the factory picks WebAssembly over a shared memory, and the loops for { simd: 'off' }", () => {
   const k = level === 'none' ? null : SharedKernels.create();
-  assert.equal(createSparseInput(k, 'off').path, 'typescript');
-  assert.equal(createSparseInput(null, 'auto').path, 'typescript');
-  if (k) assert.equal(createSparseInput(k, 'auto').path, `wasm-${k.level}`);
+  assert.equal(createSparseInput(k, { simd: 'off' }).path, 'typescript');
+  assert.equal(createSparseInput(null, { simd: 'auto' }).path, 'typescript');
+  if (k) assert.equal(createSparseInput(k).path, `wasm-${k.level}`);
+  assert.throws(() => createSparseInput(k, { simd: 'fast' as never }), /simd: unknown choice "fast"; choose auto, relaxed, simd, off/);
 });
 
 test('sparseInputArenaBytes is enough for the kernels\' allocations (a worker region of that size does not run out)', () => {

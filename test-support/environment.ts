@@ -1,0 +1,18 @@
+/**
+ * The test run's one reading of the environment. The libraries read none:
+ * tests take these values and pass them on, as the CLI and the bench pass
+ * theirs. `DNN_SIMD=off` (scripts/test-all.mjs's `node-nosimd` pass) makes
+ * every test that trains or multiplies through `testKernels` run the
+ * TypeScript fallback kernels end to end.
+ * @module
+ */
+import { simdChoice, type KernelOptions } from '@dnn/tensor';
+
+const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+
+/** The kernel options of this run (DNN_SIMD: auto, relaxed, simd or off). */
+export const testKernels: Readonly<Required<KernelOptions>> = Object.freeze({ simd: simdChoice(env.DNN_SIMD, 'DNN_SIMD') });
+
+/** True in the pass that checks the TypeScript fallback (DNN_SIMD=off). */
+export const simdOff = testKernels.simd === 'off';
+
