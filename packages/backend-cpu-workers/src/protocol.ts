@@ -1,5 +1,6 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
 import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { BlockLayout } from './deterministic-blocks.ts';
 import type { SharedLayout } from './shared.ts';
 
 /** A deliberate failure, for tests of the fault handling. */
@@ -24,6 +25,8 @@ export type ToWorker =
       /** False when DNN_SIMD=off asked for the TypeScript kernels. */
       simd: boolean;
       fault?: FaultInjection;
+      /** Deterministic mode: train in the fixed row blocks (deterministic-blocks.ts). */
+      blocks?: BlockLayout;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number };
 

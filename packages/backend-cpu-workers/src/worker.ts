@@ -21,6 +21,7 @@ import {
 } from '@dnn/nn';
 import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
+import { blockTrainer } from './deterministic-blocks.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { viewShared, type SharedViews } from './shared.ts';
 import { workerPort } from './spawn.ts';
@@ -34,6 +35,8 @@ let optimizer: Optimizer;
 let state: OptimizerState;
 let ws: ReturnType<typeof createWorkspace>;
 let kernels: Kernels;
+/** Deterministic mode's chunk (deterministic-blocks.ts), else null. */
+let blockChunk: ((m: Extract<ToWorker, { type: 'train' }>) => void) | null = null;
 
 port.onMessage((data) => {
   const msg = data as ToWorker;
@@ -48,12 +51,16 @@ port.onMessage((data) => {
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };
-      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), fast.alloc);
+      // A slice of each batch per worker; in deterministic mode, a block of it (fewer rows unless workers > blocks).
+      const slices = msg.blocks ? Math.min(msg.workers, msg.blocks.parts.length) : msg.workers;
+      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / slices), fast.alloc);
       // #13: the first dense layer skips its input's zeros, as on the cpu backend (its arena is in the region).
       kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
+      if (msg.blocks) blockChunk = blockTrainer({ index: msg.index, workers: msg.workers, seed: msg.seed, views, ws, kernels, optimizer, state }, msg.blocks, shared);
       send({ type: 'ready', index: msg.index, kernels: fast.path });
     } else {
-      trainChunk(msg);
+      if (blockChunk) blockChunk(msg);
+      else trainChunk(msg);
       send({ type: 'done', index: init.index });
     }
   } catch (e) {

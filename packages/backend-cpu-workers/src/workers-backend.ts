@@ -8,13 +8,14 @@
 import { detectSharedSimd, SharedKernels } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
-  checkState,
+  copyState,
+  DETERMINISTIC_BLOCKS,
+  PREDICT_CHUNK,
+  predictRows,
+  restoreState,
   createOptimizer,
   createWorkspace,
-  forward,
   kernelsOver,
-  loadBatch,
-  outputWidth,
   simdSetting,
   sparseFirstLayerBytes,
   sparseInputBuffer,
@@ -26,6 +27,7 @@ import {
   type TrainerOptions,
 } from '@dnn/nn';
 import { abortPool } from './barrier.ts';
+import { allocateBlocks, blockLossSum, type BlockLayout } from './deterministic-blocks.ts';
 import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
 import { spawnWorker, type WorkerHandle } from './spawn.ts';
@@ -37,6 +39,8 @@ export interface WorkersOptions {
   workerUrl?: URL;
   /** Makes a worker fail on purpose (tests only). */
   fault?: FaultInjection;
+  /** Every run deterministic: the cpu backend's weights bit for bit, with any number of workers (see @dnn/nn's deterministic.ts). */
+  deterministic?: boolean;
 }
 
 /** Thrown when a worker fails; names the worker and the cause. */
@@ -84,8 +88,9 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'workers',
-    describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
-    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), options.fault),
+    describe: () => `workers (${n} thread${n === 1 ? '' : 's'}${options.deterministic ? ', deterministic' : ''})`,
+    createTrainer: (opts) =>
+      createPoolTrainer({ ...opts, deterministic: Boolean(options.deterministic || opts.deterministic) }, n, options.workerUrl ?? defaultWorkerUrl(), options.fault),
   };
 }
 
@@ -93,19 +98,22 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
   const env = simdSetting();
-  const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
+  // Deterministic runs leave out relaxed SIMD, whose fused multiply-add differs between engines.
+  const shared = SharedKernels.create(env === 'simd' || opts.deterministic ? 'simd' : undefined);
+  const slices = opts.deterministic ? Math.min(n, DETERMINISTIC_BLOCKS) : n;
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
     workers: n,
     // Each worker's workspace, GEMM scratch, and the sparse first layer's index and W^T.
-    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / n)),
+    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / slices)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / slices)),
     x: data.x,
     labels: data.labels,
     rows: data.count,
   });
   const views = viewShared(shared, layout);
   views.params.set(opts.params);
+  const blocks: BlockLayout | undefined = opts.deterministic ? allocateBlocks(shared, opts.params.length) : undefined;
 
   // Failures reject whatever is pending and stop every thread.
   let failure: WorkerFailedError | null = null;
@@ -143,7 +151,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, simd: env !== 'off', fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, simd: env !== 'off', fault, blocks };
     h.post(init);
   }
   try {
@@ -155,11 +163,9 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
 
   let steps = 0;
   const fast = kernelsOver(shared);
-  const ws = createWorkspace(spec, 256, fast.alloc);
+  const ws = createWorkspace(spec, PREDICT_CHUNK, fast.alloc);
   // Evaluation skips the input's zeros as training does (and as the cpu backend's does).
   const kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
-  const identity = new Uint32Array(256);
-  const width = outputWidth(ws);
 
   const dispose = async () => {
     if (disposed) return;
@@ -180,32 +186,20 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
       steps += Math.ceil(count / batchSize);
       let lossSum = 0;
       for (let w = 0; w < n; w++) lossSum += views.losses[w];
-      return { lossSum, rows: count, steps };
+      return { lossSum: blocks ? blockLossSum(blocks) : lossSum, rows: count, steps };
     },
     async predict(d: Dataset, from, to) {
       if (failure) throw failure;
       // Between chunks the workers are idle, so the main thread may read the parameters.
-      const out = new Float32Array((to - from) * width);
-      for (let r = from; r < to; r += 256) {
-        const rows = Math.min(256, to - r);
-        for (let i = 0; i < rows; i++) identity[i] = r + i;
-        loadBatch(ws, d.x, d.labels, identity, 0, rows);
-        out.set(forward(ws, views.params, rows, kernels).subarray(0, rows * width), (r - from) * width);
-      }
-      return out;
+      return predictRows(ws, views.params, kernels, d, from, to);
     },
     async getParams() {
       return Float32Array.from(views.params);
     },
     // Between chunks the workers are idle: the state in shared memory is settled.
-    async getState() {
-      return { params: Float32Array.from(views.params), slots: views.slots.map((x) => Float32Array.from(x)), steps };
-    },
+    getState: async () => copyState(views.params, views.slots, steps),
     async setState(s) {
-      checkState(s, views.params.length, views.slots.length);
-      views.params.set(s.params);
-      s.slots.forEach((x, i) => views.slots[i].set(x));
-      steps = s.steps;
+      steps = restoreState(s, views.params, views.slots);
     },
     dispose,
   };

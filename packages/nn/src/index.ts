@@ -70,7 +70,10 @@ export {
   type LearningRates,
   rateOf,
 } from './backend.ts';
-export { cpuBackend, checkState } from './cpu-backend.ts';
+export { type CpuOptions, cpuBackend } from './cpu-backend.ts';
+export { PREDICT_CHUNK, predictRows, copyState, restoreState, checkState } from './trainer-parts.ts';
+export { DETERMINISTIC_BLOCKS, blockRows, treeSum } from './deterministic.ts';
+export { type BlockGradients, blockGradients } from './block-gradients.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {

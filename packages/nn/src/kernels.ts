@@ -30,26 +30,27 @@ export const referenceKernels: Kernels = { gemm: referenceGemm, layers: referenc
 /**
  * The fastest kernels this runtime has (WebAssembly SIMD, else blocked
  * TypeScript; `DNN_SIMD=off` forces the latter). Each call makes its own
- * instance, with its own scratch memory.
+ * instance, with its own scratch memory. `deterministic` leaves out
+ * relaxed SIMD, whose fused multiply-add differs between engines and CPUs.
  */
-export function fastKernels(): Kernels & { path: string } {
-  const level = sharedLevel();
+export function fastKernels(deterministic = false): Kernels & { path: string } {
+  const level = sharedLevel(deterministic);
   if (level) return kernelsOver(SharedKernels.create(level));
   const { gemm, path } = createFastGemm();
   return { gemm, path, layers: fastLayers };
 }
 
 /** What `fastKernels()` would pick, without making it. */
-export function fastKernelsPath(): string {
-  const level = sharedLevel();
+export function fastKernelsPath(deterministic = false): string {
+  const level = sharedLevel(deterministic);
   return level ? `wasm-${level}` : createFastGemm().path;
 }
 
-function sharedLevel(): 'simd' | 'relaxed' | null {
+function sharedLevel(deterministic: boolean): 'simd' | 'relaxed' | null {
   const env = simdSetting();
   const level = detectSharedSimd();
   if (env === 'off' || level === 'none') return null;
-  return env === 'simd' ? 'simd' : level;
+  return env === 'simd' || deterministic ? 'simd' : level;
 }
 
 /**
