@@ -13,6 +13,7 @@ import {
   PREDICT_CHUNK,
   predictRows,
   restoreState,
+  TrainerDisposedError,
   createOptimizer,
   createWorkspace,
   kernelsOver,
@@ -176,6 +177,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
 
   return {
     async train(order, start, count, batchSize, lr) {
+      if (disposed) throw new TrainerDisposedError();
       if (failure) throw failure;
       if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
       views.order.set(order.subarray(start, start + count), start);
@@ -189,6 +191,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
       return { lossSum: blocks ? blockLossSum(blocks) : lossSum, rows: count, steps };
     },
     async predict(d: Dataset, from, to) {
+      if (disposed) throw new TrainerDisposedError();
       if (failure) throw failure;
       // Between chunks the workers are idle, so the main thread may read the parameters.
       return predictRows(ws, views.params, kernels, d, from, to);

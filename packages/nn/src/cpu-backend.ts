@@ -9,7 +9,7 @@ import { blockGradients } from './block-gradients.ts';
 import { computeGradients, createWorkspace, loadBatch } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
 import { sparseInputBuffer, withSparseFirstLayer } from './sparse-first-layer.ts';
-import { copyState, PREDICT_CHUNK, predictRows, restoreState } from './trainer-parts.ts';
+import { copyState, PREDICT_CHUNK, predictRows, restoreState, TrainerDisposedError } from './trainer-parts.ts';
 
 export { checkState } from './trainer-parts.ts';
 
@@ -55,9 +55,14 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels, sparseInput: b
   const pass = { seed: opts.seed ?? 0, step: 0 };
   const blocks = deterministic ? blockGradients(ws, params.length, alloc) : null;
   let steps = 0;
+  let disposed = false;
+  const alive = () => {
+    if (disposed) throw new TrainerDisposedError();
+  };
 
   return {
     async train(order, start, count, batchSize, lr) {
+      alive();
       if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
       let lossSum = 0;
       blocks?.startChunk();
@@ -78,12 +83,17 @@ function createCpuTrainer(opts: TrainerOptions, kernels: Kernels, sparseInput: b
       }
       return { lossSum: blocks ? blocks.chunkLoss() : lossSum, rows: count, steps };
     },
-    predict: async (d, from, to) => predictRows(ws, params, kernels, d, from, to),
+    async predict(d, from, to) {
+      alive();
+      return predictRows(ws, params, kernels, d, from, to);
+    },
     getParams: async () => Float32Array.from(params),
     getState: async () => copyState(params, state.slots, steps),
     async setState(s) {
       steps = restoreState(s, params, state.slots);
     },
-    async dispose() {},
+    async dispose() {
+      disposed = true;
+    },
   };
 }

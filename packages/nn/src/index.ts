@@ -71,7 +71,7 @@ export {
   rateOf,
 } from './backend.ts';
 export { type CpuOptions, cpuBackend } from './cpu-backend.ts';
-export { PREDICT_CHUNK, predictRows, copyState, restoreState, checkState } from './trainer-parts.ts';
+export { PREDICT_CHUNK, predictRows, copyState, restoreState, checkState, TrainerDisposedError } from './trainer-parts.ts';
 export { DETERMINISTIC_BLOCKS, blockRows, treeSum } from './deterministic.ts';
 export { type BlockGradients, blockGradients } from './block-gradients.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';

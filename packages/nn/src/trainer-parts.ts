@@ -59,3 +59,11 @@ export function checkState(s: TrainerState, size: number, slots: number): void {
   }
   if (!Number.isInteger(s.steps) || s.steps < 0) throw new RangeError(`state has step count ${s.steps}, not a whole number of steps`);
 }
+
+/** What a trainer's methods throw once it is disposed. */
+export class TrainerDisposedError extends Error {
+  constructor() {
+    super('the trainer was disposed; create another to go on');
+    this.name = 'TrainerDisposedError';
+  }
+}
