@@ -51,7 +51,7 @@ interface Run {
   after: Float32Array;
 }
 
-/** Predicts rows [3, 37), trains one batch per call, predicts again; always disposes. */
+/** Predicts rows [3, 37) (or to the end), trains one batch per call, predicts again; always disposes. */
 async function train(backend: Backend, spec: ModelSpec, optimizer: OptimizerName, o: { batch?: number; rows?: number; lr?: LearningRates; seed?: number; deterministic?: boolean } = {}): Promise<Run> {
   const batch = o.batch ?? BATCH;
   const rows = o.rows ?? ROWS;
@@ -59,10 +59,11 @@ async function train(backend: Backend, spec: ModelSpec, optimizer: OptimizerName
   const t = await backend.createTrainer({ spec, params: paramsWithBiases(spec), optimizer: { name: optimizer }, data, maxBatch: batch, seed: o.seed ?? 7, deterministic: o.deterministic });
   try {
     const order = strideOrder(rows);
-    const before = await t.predict(data, 3, 37);
+    const end = Math.min(37, rows);
+    const before = await t.predict(data, 3, end);
     const losses: number[] = [];
     for (let b = 0; b < rows; b += batch) losses.push((await t.train(order, b, Math.min(batch, rows - b), batch, o.lr ?? LR[optimizer])).lossSum);
-    return { losses, params: await t.getParams(), before, after: await t.predict(data, 3, 37) };
+    return { losses, params: await t.getParams(), before, after: await t.predict(data, 3, end) };
   } finally {
     await t.dispose();
   }
