@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoint.ts';
 import { fit, type FitOptions } from './fit.ts';
 import { validateSpec } from './spec.ts';
-import { blobs } from './test-data.ts';
+import { blobs } from './testing/fixtures.ts';
 
 // Image blobs: 2 channels of 6x6, 3 classes.
 const data = blobs(600, 72, 3, 4);
