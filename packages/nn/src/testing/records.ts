@@ -30,5 +30,5 @@ export async function recordHash(dir: string, r: HashRecord): Promise<void> {
   const fs = (await import(fsName)) as typeof import('node:fs/promises');
   await fs.mkdir(dir, { recursive: true });
   const runtime = runtimeName();
-  await fs.writeFile(`${dir}/${runtime}--${slug(r.config)}--${slug(r.fixture)}.json`, JSON.stringify({ runtime, ...r }) + '\n');
+  await fs.writeFile(`${dir}/${runtime}--${slug(r.group)}--${slug(r.config)}--${slug(r.fixture)}.json`, JSON.stringify({ runtime, ...r }) + '\n');
 }
