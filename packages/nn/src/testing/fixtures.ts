@@ -122,8 +122,8 @@ export function dataFor(spec: ModelSpec, count: number, seed = 5): Dataset {
   return noise(count, features, classes, seed);
 }
 
-/** A 64-bit FNV-1a hash of a float vector's bytes, as 16 hex digits: equal hashes, equal bits. */
-export function weightsHash(v: Float32Array): string {
+/** A 64-bit FNV-1a hash of a vector's bytes, as 16 hex digits: equal hashes, equal bits. */
+export function weightsHash(v: Float32Array | Float64Array): string {
   const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   let lo = 0x811c9dc5;
   let hi = 0xcbf29ce4;
