@@ -11,12 +11,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maxRelativeError } from '@dnn/tensor';
-import type { Backend, LearningRates, Trainer } from '../backend.ts';
+import type { Backend } from '../backend.ts';
 import { cpuBackend } from '../cpu-backend.ts';
-import type { Dataset } from '../dataset.ts';
-import { OPTIMIZERS, type OptimizerName } from '../optimizers.ts';
+import { OPTIMIZERS } from '../optimizers.ts';
 import { LOSSES, type LayerKind, type ModelSpec } from '../spec.ts';
 import { dataFor, denseSpec, EXTRA_CASES, kindsOf, LAYER_CASES, paramsWithBiases, strideOrder, weightsHash } from './fixtures.ts';
+import { BATCH, DETERMINISM_FIXTURES, deterministicHash, ROWS, STEPS, train, type Run } from './runs.ts';
 import { recordHash } from './records.ts';
 
 export interface ConformanceOptions {
@@ -36,37 +36,6 @@ export interface ConformanceOptions {
   deterministic?: false | { group: string; baseline?: () => Backend; records?: string };
   /** Makes the backend's device fail (WebGPU): the next call must reject with a clear error. */
   loseDevice?: (backend: Backend) => Promise<void>;
-}
-
-const LR: Record<OptimizerName, number> = { sgd: 0.1, momentum: 0.05, adam: 0.01 };
-const STEPS = 10;
-const BATCH = 9;
-/** 9 full batches and one of 5: the last batch is partial. */
-const ROWS = 86;
-
-interface Run {
-  losses: number[];
-  params: Float32Array;
-  before: Float32Array;
-  after: Float32Array;
-}
-
-/** Predicts rows [3, 37) (or to the end), trains one batch per call, predicts again; always disposes. */
-async function train(backend: Backend, spec: ModelSpec, optimizer: OptimizerName, o: { batch?: number; rows?: number; lr?: LearningRates; seed?: number; deterministic?: boolean } = {}): Promise<Run> {
-  const batch = o.batch ?? BATCH;
-  const rows = o.rows ?? ROWS;
-  const data = dataFor(spec, rows);
-  const t = await backend.createTrainer({ spec, params: paramsWithBiases(spec), optimizer: { name: optimizer }, data, maxBatch: batch, seed: o.seed ?? 7, deterministic: o.deterministic });
-  try {
-    const order = strideOrder(rows);
-    const end = Math.min(37, rows);
-    const before = await t.predict(data, 3, end);
-    const losses: number[] = [];
-    for (let b = 0; b < rows; b += batch) losses.push((await t.train(order, b, Math.min(batch, rows - b), batch, o.lr ?? LR[optimizer])).lossSum);
-    return { losses, params: await t.getParams(), before, after: await t.predict(data, 3, end) };
-  } finally {
-    await t.dispose();
-  }
 }
 
 function assertClose(got: Run, want: Run, tol: Required<NonNullable<ConformanceOptions['tolerance']>>, what: string): void {
@@ -210,19 +179,13 @@ export function describeBackend(name: string, factory: () => Backend | Promise<B
         );
       });
     } else {
-      const specs: [string, ModelSpec][] = [
-        ['dense (tanh, sigmoid, softmax)', { input: { shape: [13], scale: 1 / 255 }, layers: [{ kind: 'dense', out: 17 }, { kind: 'tanh' }, { kind: 'dense', out: 6 }, { kind: 'sigmoid' }, { kind: 'dense', out: 4 }, { kind: 'softmax' }], loss: 'cross-entropy' }],
-        ['a CNN with dropout', EXTRA_CASES['a CNN: conv, pool, dropout, dense']],
-      ];
-      for (const [what, spec] of specs) {
+      for (const [what, spec] of Object.entries(DETERMINISM_FIXTURES)) {
         test(`deterministic: ${what}, 10 adam steps of 9 rows (the last partial) give the same bits as ${det ? `the ${det.group} baseline` : 'the baseline'}`, { skip: plain || (det ? skipFor(spec) : `${name} declares no deterministic mode`) }, async () => {
           const { group, baseline = () => cpuBackend({ deterministic: true }), records } = det!;
-          const got = await train(await backend(), spec, 'adam', { deterministic: true });
-          const want = await train(baseline(), spec, 'adam', { deterministic: true });
-          assert.equal(weightsHash(got.params), weightsHash(want.params), `${name} vs the baseline, deterministic`);
-          assert.deepEqual(got.losses, want.losses, 'the same loss sums too');
-          // The loss sums are doubles straight from exp and log: an engine's own Math.log shows there first.
-          if (records) await recordHash(records, { group, config: name, fixture: what, hash: `${weightsHash(got.params)} ${weightsHash(Float64Array.from(got.losses))}` });
+          const got = await deterministicHash(await backend(), spec);
+          const want = await deterministicHash(baseline(), spec);
+          assert.equal(got, want, `${name} vs the baseline, deterministic: weights and loss sums`);
+          if (records) await recordHash(records, { group, config: name, fixture: what, hash: got });
         });
       }
     }

@@ -10,3 +10,4 @@
 export { type ConformanceOptions, describeBackend } from './describe-backend.ts';
 export { blobs, noise, strideOrder, paramsWithBiases, IMAGE, LAYER_CASES, EXTRA_CASES, kindsOf, denseSpec, dataFor, weightsHash } from './fixtures.ts';
 export { type HashRecord, runtimeName, recordHash } from './records.ts';
+export { type Run, train, DETERMINISM_FIXTURES, deterministicHash } from './runs.ts';
