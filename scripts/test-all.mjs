@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
+import { checkDeterminism } from './determinism-check.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -21,6 +22,11 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'packed'];
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
+// Each runtime's deterministic runs write their weight hashes here; compared after the last pass.
+const determinismDir = join(root, 'node_modules/.cache/dnn-determinism');
+rmSync(determinismDir, { recursive: true, force: true });
+const hashEnv = { DNN_DETERMINISM_DIR: determinismDir };
+const suiteRuntimes = [];
 
 function findTests(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -95,13 +101,13 @@ for (const runtime of only) {
     }
     if (!nodeBuilt) await buildNodeTests();
     nodeBuilt = true;
-    const env = runtime === 'node-nosimd' ? { DNN_SIMD: 'off' } : {};
+    const env = runtime === 'node-nosimd' ? { DNN_SIMD: 'off', ...hashEnv } : hashEnv;
     const bundles = files.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
     r = run(exe, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...bundles], env);
   } else if (runtime === 'bun') {
-    r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)]);
+    r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)], hashEnv);
   } else if (runtime === 'deno') {
-    r = run('npx', ['--no-install', 'deno', 'test', '-A', '--no-check', ...tests]);
+    r = run('npx', ['--no-install', 'deno', 'test', '-A', '--no-check', ...tests], hashEnv);
   } else if (runtime === 'packed') {
     // Not a runtime: the packed packages installed in a fresh project (scripts/packed-proof.mjs).
     if (filters.length) continue;
@@ -110,10 +116,15 @@ for (const runtime of only) {
     console.error(`test-all: unknown runtime ${runtime}`);
     process.exit(2);
   }
+  if (runtime !== 'packed' && tests.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : runtime === 'node' || runtime === 'node-nosimd' ? `node${process.versions.node.split('.')[0]}` : runtime);
   const c = count(r.out, runtime === 'packed' || major ? 'node' : runtime.replace('-nosimd', ''));
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
   results.push({ runtime, ...c, ok });
 }
+
+const determinism = suiteRuntimes.length ? checkDeterminism(determinismDir, [...new Set(suiteRuntimes)]) : { ok: true, lines: [] };
+for (const line of determinism.lines) console.log(line);
+if (!determinism.ok) results.push({ runtime: 'determinism', passed: 0, failed: 1, ok: false });
 
 console.log('\nruntime      passed  failed');
 for (const r of results) console.log(`${r.runtime.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? (r.note ? `  (${r.note})` : '') : '  <- FAILED'}`);

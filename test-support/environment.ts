@@ -16,3 +16,6 @@ export const testKernels: Readonly<Required<KernelOptions>> = Object.freeze({ si
 /** True in the pass that checks the TypeScript fallback (DNN_SIMD=off). */
 export const simdOff = testKernels.simd === 'off';
 
+
+/** Where each runtime's deterministic runs write their weight hashes (DNN_DETERMINISM_DIR; set by scripts/test-all.mjs, which compares them after the last pass). */
+export const determinismDir: string | undefined = env.DNN_DETERMINISM_DIR || undefined;

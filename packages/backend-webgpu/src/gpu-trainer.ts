@@ -8,7 +8,7 @@
  * the one number read back. The weights are read only when asked.
  * @module
  */
-import { checkState, createOptimizer, mlpView, paramLayout, rateOf, type LearningRates, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { checkState, createOptimizer, TrainerDisposedError, mlpView, paramLayout, rateOf, type LearningRates, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import { bufferPool, COPY_DST, MAP_READ, UNIFORM } from './gpu-buffers.ts';
 import { datasetCache, upload, type DeviceDataset } from './gpu-uploads.ts';
@@ -134,7 +134,9 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
   void device.lost?.then((info) => (lost = `lost: ${info.reason} ${info.message}`));
   // Validation and out-of-memory errors arrive here, not as exceptions: keep the first and fail the next call.
   device.addEventListener?.('uncapturederror', (e) => (lost ??= (e as GPUUncapturedErrorEvent).error?.message ?? 'error'));
+  let disposed = false;
   const alive = () => {
+    if (disposed) throw new TrainerDisposedError();
     if (lost) throw new Error(`the GPU device failed (${lost})`);
   };
 
@@ -193,6 +195,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
       steps = s.steps;
     },
     async dispose() {
+      disposed = true;
       pool.destroyAll();
     },
   };

@@ -23,7 +23,11 @@ export async function webgpuBackend(options: FindOptions = {}): Promise<Backend 
     name: 'webgpu',
     context,
     describe: () => `webgpu (${info.description || info.vendor || 'adapter'}, ${context.route})`,
-    createTrainer: (opts) => createGpuTrainer(context, opts),
+    createTrainer: async (opts) => {
+      // The GPU's sums run in parallel in an order the driver chooses: no bit-for-bit promise.
+      if (opts.deterministic) throw new Error('the webgpu backend has no deterministic mode; use --backend cpu or workers');
+      return createGpuTrainer(context, opts);
+    },
   };
 }
 export { type GpuGemm, type GpuGemmOptions, createGpuGemm } from './gemm-runner.ts';

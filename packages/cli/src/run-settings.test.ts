@@ -25,3 +25,8 @@ test('checkpoints from before per-step schedules keep their per-epoch schedule',
   assert.equal(savedSettings({ ...old, schedule: 'cosine' }).schedule, 'cosine-epoch');
   assert.equal(savedSettings({ ...saved }).schedule, 'linear');
 });
+
+test('--deterministic is a run setting: a resume may repeat it, and may not add or drop it', () => {
+  assert.deepEqual(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), { ...saved, deterministic: true }, spec), []);
+  assert.deepEqual(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), saved, spec), ["--deterministic true (the checkpoint's run has false)"]);
+});

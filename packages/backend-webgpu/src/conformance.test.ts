@@ -1,0 +1,29 @@
+// The backend conformance suite (@dnn/nn/testing) for WebGPU, on the adapter
+// this machine has (a software one in CI: llvmpipe is slow, and the suite's
+// models are small). Imports the built package, as users do.
+import type { Backend } from '@dnn/nn';
+import { describeBackend } from '@dnn/nn/testing';
+import { webgpuBackend } from '@dnn/backend-webgpu';
+import { simdOff } from '../../../test-support/environment.ts';
+
+let why: string | false = false;
+try {
+  const probe = await webgpuBackend();
+  console.log(`# WebGPU adapter: ${probe.describe()}`);
+  probe.context.device.destroy();
+} catch (e) {
+  why = `no WebGPU adapter here: ${(e as Error).message}`;
+}
+// The DNN_SIMD=off pass checks the CPU's TypeScript kernels; the GPU's are the same in both passes.
+if (simdOff) why = 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)';
+
+describeBackend('webgpu', () => webgpuBackend(), {
+  skip: why,
+  // The GPU's sums run in an order of the driver's choosing: no bit-for-bit promise.
+  deterministic: false,
+  loseDevice: async (b: Backend) => {
+    const { device } = (b as Awaited<ReturnType<typeof webgpuBackend>>).context;
+    device.destroy();
+    await device.lost;
+  },
+});
