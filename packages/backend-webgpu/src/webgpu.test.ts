@@ -8,18 +8,18 @@ import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
+/** Deno on a software adapter, whose shader compiler is slow (decided on the adapter's own description). */
+let slowCompiler = false;
 try {
   backend = await webgpuBackend();
+  slowCompiler = Boolean((globalThis as { Deno?: unknown }).Deno) && /llvmpipe|lavapipe/i.test(backend.describe());
   // Deno's software adapter (wgpu over lavapipe) compiles each GEMM variant of the size-chosen tiles for up to a
   // minute on a cold shader cache; the tiny tile's in a fraction of a second. Node and Bun (Dawn) test every tile.
-  if (slowCompiler()) backend = await webgpuBackend({ device: backend.context.device, gemmTile: 'tiny' });
+  if (slowCompiler) backend = await webgpuBackend({ device: backend.context.device, gemmTile: 'tiny' });
   console.log(`# WebGPU adapter: ${backend.describe()}`);
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
   console.log(`# skipping the WebGPU tests: ${why}`);
-}
-function slowCompiler(): boolean {
-  return Boolean((globalThis as { Deno?: unknown }).Deno) && /llvmpipe|lavapipe/i.test(backend!.describe());
 }
 // The DNN_SIMD=off pass checks the CPU's TypeScript kernels; the GPU's are the same in both passes.
 const skip = process.env.DNN_SIMD === 'off' ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
@@ -39,7 +39,7 @@ test('GEMM matches the reference on awkward sizes, all four transposes, every ti
   const rng = new Rng(1);
   // Awkward sizes (scalar loads) and multiples of four (vec4 loads); each tile forced, then chosen by size.
   // Deno's software adapter (wgpu over lavapipe) takes a minute or more to compile each tile but the tiny one; Dawn compiles them in a moment.
-  const slow = slowCompiler();
+  const slow = slowCompiler;
   if (slow) console.log('# only the tiny GEMM tile is checked under Deno on a software adapter (its shader compiler takes minutes on the others); Node and Bun check every tile');
   for (const tile of ['tiny', 'small', 'large', 'xl', undefined] as const) {
     if (tile !== 'tiny' && slow) continue;
