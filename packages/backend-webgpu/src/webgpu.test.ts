@@ -168,8 +168,8 @@ test('a forward pass propagates NaN like the CPU', { skip }, async () => {
 });
 
 test('a lost device gives a clear error on the next call, not a hang', { skip }, async () => {
-  // A device of its own, so the other tests keep theirs.
-  const own = await webgpuBackend();
+  // A device of its own, so the other tests keep theirs (its pipelines compile anew: the tiny tile where that is slow).
+  const own = await webgpuBackend({ gemmTile: slowCompiler ? 'tiny' : undefined });
   const spec = validateSpec({ inputSize: 4, hidden: [3], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
   const data: Dataset = { x: new Float32Array(8 * 4), labels: new Uint8Array(8), count: 8, features: 4, classes: 2 };
   const t = await own.createTrainer({ spec, params: initParams(spec, 1), optimizer: { name: 'sgd' }, data, maxBatch: 4 });
