@@ -36,7 +36,7 @@ test('train --arch: a small CNN trains, reports each layer, saves Sequential nam
     // predict runs the CNN on a prepared image: a test digit, inverted (dark on light) as a PGM.
     const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
     const digit = join(dir, 'digit.pgm');
-    await writeFile(digit, encodePgm(28, 28, mnist.test.x.subarray(0, 784).map((v) => 255 - v)));
+    await writeFile(digit, encodePgm(28, 28, Uint8Array.from(mnist.test.x.subarray(0, 784), (v) => 255 - v)));
     const p = runCli(['predict', '--model', file, '--json', digit]);
     assert.equal(p.code, 0, p.stderr);
     const [e0] = events(p.stdout);

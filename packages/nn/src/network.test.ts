@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '@dnn/tensor';
 import { computeGradients, createWorkspace, forward } from './network.ts';
 import { paramLayout } from './layout.ts';
-import { validateSpec, type ActivationName, type LossName } from './spec.ts';
+import { inputSize, validateSpec, type ActivationName, type LossName } from './spec.ts';
 
 /** A small spec with the given activations, for gradient checks. */
 function smallSpec(hiddenActs: ActivationName[], output: ActivationName, loss: LossName) {
@@ -27,10 +27,10 @@ for (const [acts, output, loss] of cases) {
     const params = Float64Array.from({ length: size }, () => rng.uniform(-0.8, 0.8));
     const rows = 4;
     const ws = createWorkspace(spec, rows, Float64Array);
-    const x = Float64Array.from({ length: rows * spec.inputSize }, () => rng.uniform(-2, 2));
+    const x = Float64Array.from({ length: rows * inputSize(spec) }, () => rng.uniform(-2, 2));
     const labels = [0, 2, 1, 2];
     const load = () => {
-      for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] * spec.inputScale;
+      for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] * spec.input.scale;
       labels.forEach((l, i) => (ws.labels[i] = l));
     };
     load();
