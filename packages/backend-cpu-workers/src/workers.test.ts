@@ -1,12 +1,12 @@
 // Imports the built package, so the worker script resolves beside it in
 // every runtime (the Node tests run from a bundle elsewhere).
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, fit, initParams, validateSpec, type Dataset, type FitOptions, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
+import { skipIf } from '../../../scripts/testing/capabilities.ts';
 
 /** Gaussian blobs stored as bytes: learnable, and quick. */
 function blobs(count: number, features = 24, classes = 5): Dataset {
@@ -42,14 +42,14 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
     const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend() }));
     for (const workers of [1, 2, 3]) {
       const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ workers }) }));
-      assert.equal(r.history.length, epochs);
+      expect(r.history.length).toBe(epochs);
       r.history.forEach((h, i) => {
         const want = ref.history[i];
         for (const key of ['trainLoss', 'validationLoss'] as const) {
-          assert.ok(rel(h[key], want[key]) < 1e-5, `${workers} workers, epoch ${i + 1} ${key}: ${h[key]} vs ${want[key]}`);
+          expect(rel(h[key], want[key]) < 1e-5, `${workers} workers, epoch ${i + 1} ${key}: ${h[key]} vs ${want[key]}`).toBeTruthy();
         }
       });
-      if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker sums nothing: bit-identical to cpu');
+      if (workers === 1) expect(r.params, 'one worker sums nothing: bit-identical to cpu').toEqual(ref.params);
     }
   });
 }
@@ -68,13 +68,13 @@ test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu doe
   const ref = await fit(spec, sparse, { ...o, backend: cpuBackend() });
   const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ sparseInput: false }) });
   // The sparse sums differ from the dense GEMM's in rounding: one worker matching cpu bit for bit shows it skips the zeros too.
-  assert.notDeepEqual(ref.params, dense.params, 'the cpu backend takes the sparse path on these inputs');
+  expect(ref.params, 'the cpu backend takes the sparse path on these inputs').not.toEqual(dense.params);
   for (const workers of [1, 2, 3]) {
     const r = await fit(spec, sparse, { ...o, backend: workersBackend({ workers }) });
     for (const key of ['trainLoss', 'validationLoss'] as const) {
-      assert.ok(rel(r.history[0][key], ref.history[0][key]) < 1e-5, `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`);
+      expect(rel(r.history[0][key], ref.history[0][key]) < 1e-5, `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`).toBeTruthy();
     }
-    if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker: the same sparse sums as cpu, bit for bit');
+    if (workers === 1) expect(r.params, 'one worker: the same sparse sums as cpu, bit for bit').toEqual(ref.params);
   }
 });
 
@@ -82,52 +82,46 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
   const schedule = { name: 'cosine', lr: 0.1, lrEnd: 0.001, warmup: 7 } as const;
   const ref = await fit(spec, data, opts('momentum', { schedule }));
   const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 1 }) }));
-  assert.deepEqual(one.params, ref.params);
+  expect(one.params).toEqual(ref.params);
   const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 2 }) }));
-  two.history.forEach((h, i) => assert.ok(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`));
+  two.history.forEach((h, i) => expect(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`).toBeTruthy());
   const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
-  assert.notDeepEqual(constant.params, ref.params, 'the schedule changed the steps');
+  expect(constant.params, 'the schedule changed the steps').not.toEqual(ref.params);
 });
 
 test('batches smaller than the pool, and a last partial batch, are trained', async () => {
   const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
   const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));
-  assert.ok(rel(r.history[0].trainLoss, ref.history[0].trainLoss) < 1e-5);
+  expect(rel(r.history[0].trainLoss, ref.history[0].trainLoss) < 1e-5).toBeTruthy();
   const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ workers: 2 }) }));
   const oddRef = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1 }));
-  assert.ok(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss) < 1e-5);
+  expect(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss) < 1e-5).toBeTruthy();
 });
 
 test('the start event names the backend and its thread count', async () => {
   const seen: string[] = [];
   await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
-  assert.deepEqual(seen, ['workers (2 threads)']);
+  expect(seen).toEqual(['workers (2 threads)']);
 });
 
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
-  await assert.rejects(
-    fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) })),
-    (e: unknown) => e instanceof WorkerFailedError && e.worker === 1 && /worker 1 failed: injected fault/.test(e.message),
-  );
-  assert.ok(Date.now() - started < 10_000);
+  await expect(fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 1, message: expect.stringMatching(/worker 1 failed: injected fault/) }));
+  expect(Date.now() - started < 10_000).toBeTruthy();
 });
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-test('a worker whose thread dies ends training with a clear error', { skip: isDeno ? 'Deno gives no event when a web worker ends' : false }, async () => {
-  await assert.rejects(
-    fit(spec, data, opts('sgd', { backend: workersBackend({ workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) })),
-    (e: unknown) => e instanceof WorkerFailedError && e.worker === 0 && /worker 0 failed: .*(exit|injected)/.test(e.message),
-  );
+skipIf(isDeno ? 'Deno gives no event when a web worker ends' : false)('a worker whose thread dies ends training with a clear error', async () => {
+  await expect(fit(spec, data, opts('sgd', { backend: workersBackend({ workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 0, message: expect.stringMatching(/worker 0 failed: .*(exit|injected)/) }));
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
   const argv = isDeno ? ['run', '-A', script] : [script];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /trained 1 epoch/);
-  assert.match(r.stdout, /failed as expected: worker 1 failed/);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/trained 1 epoch/);
+  expect(r.stdout).toMatch(/failed as expected: worker 1 failed/);
 });
 
 /** Steps of a trainer over rows 0.., returning the loss of each chunk of 10 steps and the final parameters. */
@@ -149,10 +143,10 @@ test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4
   const ref = await steps(cpuBackend(), cnn, images, 50, 20);
   for (const workers of [1, 2, 3]) {
     const r = await steps(workersBackend({ workers }), cnn, images, 50, 20);
-    r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
+    r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeTruthy());
     const e = maxRelativeError(r.params, ref.params, 1e-2);
-    assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
-    assert.ok(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions`);
+    expect(e < 1e-4, `${workers} workers: parameters differ by ${e}`).toBeTruthy();
+    expect(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions`).toBeTruthy();
   }
 });
 
@@ -175,6 +169,6 @@ test('dropout masks are the same on any number of workers (counter-based)', asyn
   });
   const ref = await steps(cpuBackend(), s, images, 30, 13);
   const r = await steps(workersBackend({ workers: 3 }), s, images, 30, 13);
-  r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
-  assert.ok(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4);
+  r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeTruthy());
+  expect(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4).toBeTruthy();
 });

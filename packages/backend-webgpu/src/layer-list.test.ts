@@ -1,11 +1,11 @@
 // The webgpu backend and layer lists: a dense-only list (its MLP view) runs
 // as before, any other list is refused with one clear line. Imports the
 // built package, as users do.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, initParams, validateSpec, type Dataset } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
+import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -14,12 +14,12 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = process.env.DNN_SIMD === 'off' ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const gpuTest = process.env.DNN_SIMD === 'off' ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
 const rng = new Rng(5);
 const data: Dataset = { x: Uint8Array.from({ length: 60 * 16 }, () => rng.int(256)), labels: Uint8Array.from({ length: 60 }, () => rng.int(3)), count: 60, features: 16, classes: 3 };
 
-test('webgpu: a dense-only layer list on image inputs trains like the cpu backend', { skip }, async () => {
+gpuTest('webgpu: a dense-only layer list on image inputs trains like the cpu backend', async () => {
   const spec = validateSpec({
     input: { shape: [1, 4, 4], scale: 1 / 255 },
     layers: [{ kind: 'flatten' }, { kind: 'dense', out: 7 }, { kind: 'tanh' }, { kind: 'dense', out: 3 }, { kind: 'softmax' }],
@@ -38,14 +38,11 @@ test('webgpu: a dense-only layer list on image inputs trains like the cpu backen
   };
   const cpu = await run(cpuBackend());
   const gpu = await run(backend!);
-  assert.ok(Math.abs(gpu.loss - cpu.loss) / cpu.loss < 1e-4, `loss ${gpu.loss} vs ${cpu.loss}`);
-  assert.ok(maxRelativeError(gpu.params, cpu.params, 1e-2) < 1e-4);
+  expect(Math.abs(gpu.loss - cpu.loss) / cpu.loss < 1e-4, `loss ${gpu.loss} vs ${cpu.loss}`).toBeTruthy();
+  expect(maxRelativeError(gpu.params, cpu.params, 1e-2) < 1e-4).toBeTruthy();
 });
 
-test('webgpu: any other layer list is refused with one clear line', { skip }, async () => {
+gpuTest('webgpu: any other layer list is refused with one clear line', async () => {
   const spec = defaultCnnSpec();
-  await assert.rejects(
-    backend!.createTrainer({ spec, params: initParams(spec, 1), optimizer: { name: 'sgd' }, data: { ...data, features: 784, x: new Uint8Array(60 * 784) }, maxBatch: 10 }),
-    /^Error: the webgpu backend runs dense layers only so far; use --backend cpu or workers$/,
-  );
+  await expect(backend!.createTrainer({ spec, params: initParams(spec, 1), optimizer: { name: 'sgd' }, data: { ...data, features: 784, x: new Uint8Array(60 * 784) }, maxBatch: 10 })).rejects.toThrow(/^Error: the webgpu backend runs dense layers only so far; use --backend cpu or workers$/);
 });

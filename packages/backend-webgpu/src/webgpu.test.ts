@@ -1,10 +1,10 @@
 // Every kernel against the CPU reference, on the adapter this machine has
 // (a software one in CI). Imports the built package, as users do.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { gemm, maxRelativeError, randomArray, Rng } from '@dnn/tensor';
 import { ACTIVATIONS, cpuBackend, hiddenActivations, initParams, paramLayout, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
 import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
+import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -16,7 +16,7 @@ try {
   console.log(`# skipping the WebGPU tests: ${why}`);
 }
 // The DNN_SIMD=off pass checks the CPU's TypeScript kernels; the GPU's are the same in both passes.
-const skip = process.env.DNN_SIMD === 'off' ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const gpuTest = process.env.DNN_SIMD === 'off' ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
 function dataset(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);
@@ -29,7 +29,7 @@ function dataset(count: number, features: number, classes: number, seed: number)
   };
 }
 
-test('GEMM matches the reference on awkward sizes, all four transposes, every tile', { skip }, async () => {
+gpuTest('GEMM matches the reference on awkward sizes, all four transposes, every tile', async () => {
   const rng = new Rng(1);
   // Awkward sizes (scalar loads) and multiples of four (vec4 loads); each tile forced, then chosen by size.
   // Deno's software adapter (wgpu over lavapipe) takes minutes to compile the 8x8-per-thread tile; Dawn compiles it in a moment.
@@ -47,14 +47,14 @@ test('GEMM matches the reference on awkward sizes, all four transposes, every ti
           gemm(ta, tb, m, n, k, 1, a, b, 0, want);
           const got = await g.run(ta, tb, m, n, k, a, b);
           const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-          assert.ok(maxRelativeError(got, want, scale) < 1e-5, `${tile} ${m}x${n}x${k} ${ta} ${tb}`);
+          expect(maxRelativeError(got, want, scale) < 1e-5, `${tile} ${m}x${n}x${k} ${ta} ${tb}`).toBeTruthy();
         }
       }
     }
   }
   const g = createGpuGemm(backend!.context);
   const nan = await g.run(false, false, 1, 2, 2, Float32Array.of(NaN, 1), Float32Array.of(1, 2, 3, Infinity));
-  assert.ok(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates');
+  expect(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates').toBeTruthy();
 });
 
 async function pair(spec: ReturnType<typeof validateSpec>, data: Dataset, optimizer: OptimizerName, maxBatch: number): Promise<[Trainer, Trainer]> {
@@ -66,14 +66,14 @@ async function pair(spec: ReturnType<typeof validateSpec>, data: Dataset, optimi
   return [await make(cpuBackend() as typeof backend), await make(backend)];
 }
 
-test('forward pass of every activation matches the CPU (awkward sizes)', { skip }, async () => {
+gpuTest('forward pass of every activation matches the CPU (awkward sizes)', async () => {
   const data = dataset(37, 13, 5, 2);
   for (const act of hiddenActivations()) {
     const spec = validateSpec({ inputSize: 13, hidden: [7, 9], activations: [act, act], outputSize: 5, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
     const [c, g] = await pair(spec, data, 'sgd', 10);
     const want = await c.predict(data, 3, 37);
     const got = await g.predict(data, 3, 37);
-    assert.ok(maxRelativeError(got, want, 1e-3) < 1e-4, `${act}: ${maxRelativeError(got, want, 1e-3)}`);
+    expect(maxRelativeError(got, want, 1e-3) < 1e-4, `${act}: ${maxRelativeError(got, want, 1e-3)}`).toBeTruthy();
     await g.dispose();
   }
 });
@@ -93,7 +93,7 @@ const combos: [ActivationName, ActivationName, LossName, OptimizerName, number[]
 
 for (const [hidden, output, loss, optimizer, widths] of combos) {
   const aligned = widths !== undefined;
-  test(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}${aligned ? `, aligned ${widths}` : ''}`, { skip }, async () => {
+  gpuTest(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}${aligned ? `, aligned ${widths}` : ''}`, async () => {
     const [inputs, outputs] = aligned ? [24, 8] : [19, 6];
     const layers = widths ?? [11];
     const spec = validateSpec({ inputSize: inputs, hidden: layers, activations: layers.map(() => hidden), outputSize: outputs, output, loss, inputScale: 1 / 255 });
@@ -107,33 +107,33 @@ for (const [hidden, output, loss, optimizer, widths] of combos) {
       const want = await c.train(order, start, 9, 9, lr);
       const got = await g.train(order, start, 9, 9, lr);
       const rel = Math.abs(got.lossSum - want.lossSum) / Math.max(Math.abs(want.lossSum), 1e-6);
-      assert.ok(rel < 1e-4, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`);
+      expect(rel < 1e-4, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`).toBeTruthy();
     }
     const last = await c.train(order, 225, 5, 9, lr);
     const lastGpu = await g.train(order, 225, 5, 9, lr);
-    assert.ok(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum < 1e-4, 'a partial batch');
+    expect(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum < 1e-4, 'a partial batch').toBeTruthy();
     const pc = await c.getParams();
     const pg = await g.getParams();
-    assert.ok(maxRelativeError(pg, pc, 1e-2) < 1e-3, 'parameters after 51 steps');
+    expect(maxRelativeError(pg, pc, 1e-2) < 1e-3, 'parameters after 51 steps').toBeTruthy();
     const state = await g.getState();
-    assert.equal(state.steps, 51);
+    expect(state.steps).toBe(51);
     await g.dispose();
   });
 }
 
-test('setState rejects a state of the wrong shape, as the other backends do', { skip }, async () => {
+gpuTest('setState rejects a state of the wrong shape, as the other backends do', async () => {
   const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
   const data: Dataset = { x: new Float32Array(6), labels: new Uint8Array(2), count: 2, features: 3, classes: 2 };
   const [, g] = await pair(spec, data, 'adam', 2);
   const state = await g.getState();
-  await assert.rejects(g.setState({ ...state, params: new Float32Array(3) }), /state has 3 parameters, the model 26/);
-  await assert.rejects(g.setState({ ...state, slots: [state.slots[0]] }), /optimizer slots/);
+  await expect(g.setState({ ...state, params: new Float32Array(3) })).rejects.toThrow(/state has 3 parameters, the model 26/);
+  await expect(g.setState({ ...state, slots: [state.slots[0]] })).rejects.toThrow(/optimizer slots/);
   await g.setState(state);
-  assert.deepEqual(await g.getParams(), state.params);
+  expect(await g.getParams()).toEqual(state.params);
   await g.dispose();
 });
 
-test('one learning rate per batch (a per-step schedule) trains as on the CPU', { skip }, async () => {
+gpuTest('one learning rate per batch (a per-step schedule) trains as on the CPU', async () => {
   const spec = validateSpec({ inputSize: 19, hidden: [11], activations: ['relu'], outputSize: 6, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
   const data = dataset(230, 19, 6, 5);
   const [c, g] = await pair(spec, data, 'sgd', 9);
@@ -141,27 +141,27 @@ test('one learning rate per batch (a per-step schedule) trains as on the CPU', {
   const rates = Float32Array.from({ length: 26 }, (_, i) => 0.3 * (1 - i / 26));
   const want = await c.train(order, 0, 230, 9, rates);
   const got = await g.train(order, 0, 230, 9, rates);
-  assert.ok(Math.abs(got.lossSum - want.lossSum) / want.lossSum < 1e-4, `${got.lossSum} vs ${want.lossSum}`);
-  assert.ok(maxRelativeError(await g.getParams(), await c.getParams(), 1e-2) < 1e-3, 'parameters after 26 steps');
+  expect(Math.abs(got.lossSum - want.lossSum) / want.lossSum < 1e-4, `${got.lossSum} vs ${want.lossSum}`).toBeTruthy();
+  expect(maxRelativeError(await g.getParams(), await c.getParams(), 1e-2) < 1e-3, 'parameters after 26 steps').toBeTruthy();
   const [c2, g2] = await pair(spec, data, 'sgd', 9);
   await g2.dispose();
   await c2.train(order, 0, 230, 9, 0.3);
-  assert.ok(maxRelativeError(await c2.getParams(), await c.getParams(), 1e-2) > 1e-3, 'the rates were used: a constant rate ends elsewhere');
+  expect(maxRelativeError(await c2.getParams(), await c.getParams(), 1e-2) > 1e-3, 'the rates were used: a constant rate ends elsewhere').toBeTruthy();
   await g.dispose();
 });
 
-test('a forward pass propagates NaN like the CPU', { skip }, async () => {
+gpuTest('a forward pass propagates NaN like the CPU', async () => {
   const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
   const data: Dataset = { x: Float32Array.of(1, NaN, 2, 0.5, 0.25, 1), labels: Uint8Array.of(0, 1), count: 2, features: 3, classes: 2 };
   const [c, g] = await pair(spec, data, 'sgd', 2);
   const want = await c.predict(data, 0, 2);
   const got = await g.predict(data, 0, 2);
-  assert.deepEqual([...got].map(Number.isNaN), [...want].map(Number.isNaN));
-  assert.ok(Number.isNaN(got[0]) && !Number.isNaN(got[2]));
+  expect([...got].map(Number.isNaN)).toEqual([...want].map(Number.isNaN));
+  expect(Number.isNaN(got[0]) && !Number.isNaN(got[2])).toBeTruthy();
   void ACTIVATIONS;
 });
 
-test('a lost device gives a clear error on the next call, not a hang', { skip }, async () => {
+gpuTest('a lost device gives a clear error on the next call, not a hang', async () => {
   // A device of its own, so the other tests keep theirs.
   const own = await webgpuBackend();
   const spec = validateSpec({ inputSize: 4, hidden: [3], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
@@ -170,5 +170,5 @@ test('a lost device gives a clear error on the next call, not a hang', { skip },
   await t.train(Uint32Array.from({ length: 8 }, (_, i) => i), 0, 4, 4, 0.1);
   own.context.device.destroy();
   await own.context.device.lost;
-  await assert.rejects(t.train(Uint32Array.from({ length: 8 }, (_, i) => i), 0, 4, 4, 0.1), /the GPU device failed \(lost: destroyed/);
+  await expect(t.train(Uint32Array.from({ length: 8 }, (_, i) => i), 0, 4, 4, 0.1)).rejects.toThrow(/the GPU device failed \(lost: destroyed/);
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { Rng } from '@dnn/tensor';
 import { computeGradients, createWorkspace, forward } from './network.ts';
 import { paramLayout } from './layout.ts';
@@ -50,10 +49,10 @@ for (const [acts, output, loss] of cases) {
       const down = meanLoss();
       params[i] = keep;
       const numeric = (up - down) / (2 * h);
-      assert.ok(Math.abs(numeric - grads[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`);
+      expect(Math.abs(numeric - grads[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`).toBeTruthy();
       checked++;
     }
-    assert.equal(checked, size);
+    expect(checked).toBe(size);
   });
 }
 
@@ -63,5 +62,5 @@ test('forward of a known tiny network', () => {
   const ws = createWorkspace(spec, 2);
   ws.a[0].set([1, 2, 3, 4]);
   const y = forward(ws, Float32Array.of(10, 100, 0.5), 2);
-  assert.deepEqual([...y.subarray(0, 2)], [210.5, 430.5]);
+  expect([...y.subarray(0, 2)]).toEqual([210.5, 430.5]);
 });
