@@ -172,11 +172,12 @@ for (const pass of only) {
   } else if (pass === 'packed') {
     // Not a runtime: the packed packages installed in a fresh project (scripts/packed-proof.mjs).
     if (filters.length) continue;
-    r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')]);
+    r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')], testEnv);
     counter = 'node';
   }
   const c = count(r.out, counter);
-  const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
+  // A pass that ran nothing at all (no test passed or skipped) did not run the suite.
+  const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed + (c.skipped || 0) > 0;
   results.push({ runtime: pass, ...c, seconds: (Date.now() - started) / 1000, ok });
 }
 

@@ -6,6 +6,7 @@
 // missing fails, naming it, instead of skipping. Run outside test-all
 // (`bun test`, `deno test`), nothing is required.
 import { test, type TestBody, type TestOptions } from 'bun:test';
+import { existsSync } from 'node:fs';
 
 /** What a test may need that a machine may lack; test-all.mjs lists the same names. */
 export type Capability = 'webgpu' | 'chromium' | 'python3-torch';
@@ -13,7 +14,7 @@ export type Capability = 'webgpu' | 'chromium' | 'python3-torch';
 /** Registers a test, as `test` does. */
 export type TestFn = (name: string, fn: TestBody, options?: TestOptions) => void;
 
-const required = new Set((globalThis.process?.env.DNN_TEST_REQUIRE ?? '').split(',').filter(Boolean));
+const required = new Set((process.env.DNN_TEST_REQUIRE ?? '').split(',').filter(Boolean));
 
 /** `test`, or when `reason` is a string, a test skipped with that reason in its name. */
 export function skipIf(reason: string | false | null | undefined): TestFn {
@@ -32,4 +33,14 @@ export function requireCapability(capability: Capability, available: boolean, wh
     test(name, () => {
       throw new Error(`this run requires ${capability}, which is missing: ${why} (node scripts/test-all.mjs --allow-missing ${capability} runs without it)`);
     });
+}
+
+/**
+ * The Chromium the browser tests drive: Debian's, or the one DNN_CHROMIUM
+ * names; a DNN_CHROMIUM naming nothing that exists hides it (to see that a
+ * run requiring Chromium fails without it). scripts/packed-proof.mjs reads it alike.
+ */
+export function findChromium(): string | undefined {
+  const given = process.env.DNN_CHROMIUM;
+  return (given !== undefined ? [given] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
 }

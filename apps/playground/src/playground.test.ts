@@ -2,13 +2,13 @@
 // headless Chromium by playwright-core. Trains with WebGPU (SwiftShader) and
 // with the worker pool, draws a digit, and saves a screenshot for the README.
 import { test, expect } from 'bun:test';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { findChromium, requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
 const browserTest =
   process.env.DNN_SIMD === 'off'

@@ -3,14 +3,14 @@
 // backend and on the CPU backend, in the page, and the loss sums must agree
 // within 1e-4, as in Node, Bun and Deno (packages/backend-webgpu's tests).
 import { test, expect } from 'bun:test';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { findChromium, requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
 const browserTest =
   process.env.DNN_SIMD === 'off'

@@ -1,7 +1,6 @@
 // examples/browser: a model file and a picture chosen in the page give the
 // same prediction as dnn in Node. Headless Chromium driven by playwright-core.
 import { test, expect } from 'bun:test';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,9 +9,9 @@ import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { grayFromRgba, loadMnist, mnistDataPackageDir, mnistFromImage } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { findChromium, requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
 const browserTest =
   process.env.DNN_SIMD === 'off'
