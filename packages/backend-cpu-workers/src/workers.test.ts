@@ -46,7 +46,7 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
       r.history.forEach((h, i) => {
         const want = ref.history[i];
         for (const key of ['trainLoss', 'validationLoss'] as const) {
-          expect(rel(h[key], want[key]) < 1e-5, `${workers} workers, epoch ${i + 1} ${key}: ${h[key]} vs ${want[key]}`).toBeTruthy();
+          expect(rel(h[key], want[key]), `${workers} workers, epoch ${i + 1} ${key}: ${h[key]} vs ${want[key]}`).toBeLessThan(1e-5);
         }
       });
       if (workers === 1) expect(r.params, 'one worker sums nothing: bit-identical to cpu').toEqual(ref.params);
@@ -72,7 +72,7 @@ test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu doe
   for (const workers of [1, 2, 3]) {
     const r = await fit(spec, sparse, { ...o, backend: workersBackend({ workers }) });
     for (const key of ['trainLoss', 'validationLoss'] as const) {
-      expect(rel(r.history[0][key], ref.history[0][key]) < 1e-5, `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`).toBeTruthy();
+      expect(rel(r.history[0][key], ref.history[0][key]), `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`).toBeLessThan(1e-5);
     }
     if (workers === 1) expect(r.params, 'one worker: the same sparse sums as cpu, bit for bit').toEqual(ref.params);
   }
@@ -84,7 +84,7 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
   const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 1 }) }));
   expect(one.params).toEqual(ref.params);
   const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 2 }) }));
-  two.history.forEach((h, i) => expect(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`).toBeTruthy());
+  two.history.forEach((h, i) => expect(rel(h.validationLoss, ref.history[i].validationLoss), `epoch ${i + 1}`).toBeLessThan(1e-5));
   const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
   expect(constant.params, 'the schedule changed the steps').not.toEqual(ref.params);
 });
@@ -92,10 +92,10 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
 test('batches smaller than the pool, and a last partial batch, are trained', async () => {
   const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
   const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));
-  expect(rel(r.history[0].trainLoss, ref.history[0].trainLoss) < 1e-5).toBeTruthy();
+  expect(rel(r.history[0].trainLoss, ref.history[0].trainLoss)).toBeLessThan(1e-5);
   const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ workers: 2 }) }));
   const oddRef = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1 }));
-  expect(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss) < 1e-5).toBeTruthy();
+  expect(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss)).toBeLessThan(1e-5);
 });
 
 test('the start event names the backend and its thread count', async () => {
@@ -107,7 +107,7 @@ test('the start event names the backend and its thread count', async () => {
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
   await expect(fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 1, message: expect.stringMatching(/worker 1 failed: injected fault/) }));
-  expect(Date.now() - started < 10_000).toBeTruthy();
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
@@ -143,10 +143,10 @@ test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4
   const ref = await steps(cpuBackend(), cnn, images, 50, 20);
   for (const workers of [1, 2, 3]) {
     const r = await steps(workersBackend({ workers }), cnn, images, 50, 20);
-    r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeTruthy());
+    r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
     const e = maxRelativeError(r.params, ref.params, 1e-2);
-    expect(e < 1e-4, `${workers} workers: parameters differ by ${e}`).toBeTruthy();
-    expect(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions`).toBeTruthy();
+    expect(e, `${workers} workers: parameters differ by ${e}`).toBeLessThan(1e-4);
+    expect(maxRelativeError(r.out, ref.out, 1e-3), `${workers} workers: predictions`).toBeLessThan(1e-4);
   }
 });
 
@@ -169,6 +169,6 @@ test('dropout masks are the same on any number of workers (counter-based)', asyn
   });
   const ref = await steps(cpuBackend(), s, images, 30, 13);
   const r = await steps(workersBackend({ workers: 3 }), s, images, 30, 13);
-  r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeTruthy());
-  expect(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4).toBeTruthy();
+  r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
+  expect(maxRelativeError(r.params, ref.params, 1e-2)).toBeLessThan(1e-4);
 });

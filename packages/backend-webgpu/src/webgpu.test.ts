@@ -47,7 +47,7 @@ gpuTest('GEMM matches the reference on awkward sizes, all four transposes, every
           gemm(ta, tb, m, n, k, 1, a, b, 0, want);
           const got = await g.run(ta, tb, m, n, k, a, b);
           const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-          expect(maxRelativeError(got, want, scale) < 1e-5, `${tile} ${m}x${n}x${k} ${ta} ${tb}`).toBeTruthy();
+          expect(maxRelativeError(got, want, scale), `${tile} ${m}x${n}x${k} ${ta} ${tb}`).toBeLessThan(1e-5);
         }
       }
     }
@@ -73,7 +73,7 @@ gpuTest('forward pass of every activation matches the CPU (awkward sizes)', asyn
     const [c, g] = await pair(spec, data, 'sgd', 10);
     const want = await c.predict(data, 3, 37);
     const got = await g.predict(data, 3, 37);
-    expect(maxRelativeError(got, want, 1e-3) < 1e-4, `${act}: ${maxRelativeError(got, want, 1e-3)}`).toBeTruthy();
+    expect(maxRelativeError(got, want, 1e-3), `${act}: ${maxRelativeError(got, want, 1e-3)}`).toBeLessThan(1e-4);
     await g.dispose();
   }
 });
@@ -107,14 +107,14 @@ for (const [hidden, output, loss, optimizer, widths] of combos) {
       const want = await c.train(order, start, 9, 9, lr);
       const got = await g.train(order, start, 9, 9, lr);
       const rel = Math.abs(got.lossSum - want.lossSum) / Math.max(Math.abs(want.lossSum), 1e-6);
-      expect(rel < 1e-4, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`).toBeTruthy();
+      expect(rel, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`).toBeLessThan(1e-4);
     }
     const last = await c.train(order, 225, 5, 9, lr);
     const lastGpu = await g.train(order, 225, 5, 9, lr);
-    expect(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum < 1e-4, 'a partial batch').toBeTruthy();
+    expect(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum, 'a partial batch').toBeLessThan(1e-4);
     const pc = await c.getParams();
     const pg = await g.getParams();
-    expect(maxRelativeError(pg, pc, 1e-2) < 1e-3, 'parameters after 51 steps').toBeTruthy();
+    expect(maxRelativeError(pg, pc, 1e-2), 'parameters after 51 steps').toBeLessThan(1e-3);
     const state = await g.getState();
     expect(state.steps).toBe(51);
     await g.dispose();
@@ -141,12 +141,12 @@ gpuTest('one learning rate per batch (a per-step schedule) trains as on the CPU'
   const rates = Float32Array.from({ length: 26 }, (_, i) => 0.3 * (1 - i / 26));
   const want = await c.train(order, 0, 230, 9, rates);
   const got = await g.train(order, 0, 230, 9, rates);
-  expect(Math.abs(got.lossSum - want.lossSum) / want.lossSum < 1e-4, `${got.lossSum} vs ${want.lossSum}`).toBeTruthy();
-  expect(maxRelativeError(await g.getParams(), await c.getParams(), 1e-2) < 1e-3, 'parameters after 26 steps').toBeTruthy();
+  expect(Math.abs(got.lossSum - want.lossSum) / want.lossSum, `${got.lossSum} vs ${want.lossSum}`).toBeLessThan(1e-4);
+  expect(maxRelativeError(await g.getParams(), await c.getParams(), 1e-2), 'parameters after 26 steps').toBeLessThan(1e-3);
   const [c2, g2] = await pair(spec, data, 'sgd', 9);
   await g2.dispose();
   await c2.train(order, 0, 230, 9, 0.3);
-  expect(maxRelativeError(await c2.getParams(), await c.getParams(), 1e-2) > 1e-3, 'the rates were used: a constant rate ends elsewhere').toBeTruthy();
+  expect(maxRelativeError(await c2.getParams(), await c.getParams(), 1e-2), 'the rates were used: a constant rate ends elsewhere').toBeGreaterThan(1e-3);
   await g.dispose();
 });
 

@@ -24,7 +24,7 @@ test('train --arch: a small CNN trains, reports each layer, saves Sequential nam
     expect(r.stdout).toMatch(/4 +dense10 +\[10\] +\[10, 576\] +\[10\] +5,770/);
     expect(r.stdout).toMatch(/total +5,874/);
     const accuracy = Number(r.stdout.match(/Test accuracy (\d+\.\d\d)%/)![1]);
-    expect(accuracy > 70, `a CNN learns something in 1,200 images: ${accuracy}%`).toBeTruthy();
+    expect(accuracy, `a CNN learns something in 1,200 images: ${accuracy}%`).toBeGreaterThan(70);
     const { model } = decodeModel(new Uint8Array(await readFile(file)));
     expect(formatArch(model.spec)).toBe('conv4x5,relu,pool2,flatten,dense10,softmax');
     const e = runCli(['eval', '--model', file, '--json']);
@@ -40,7 +40,7 @@ test('train --arch: a small CNN trains, reports each layer, saves Sequential nam
     expect(p.code, p.stderr).toBe(0);
     const [e0] = events(p.stdout);
     expect(e0.probabilities.length).toBe(10);
-    expect(Math.abs(e0.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4).toBeTruthy();
+    expect(Math.abs(e0.probabilities.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-4);
     expect(e0.digit).toBe(e0.probabilities.indexOf(Math.max(...e0.probabilities)));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -24,8 +24,8 @@ test('train --json on real MNIST: start, epoch and done events, accuracy above a
   expect(start.validationSize).toBe(1000);
   expect(start.seed).toBe(1);
   expect(epoch.epoch).toBe(1);
-  expect(epoch.validationAccuracy > 0.85, `validation accuracy ${epoch.validationAccuracy}`).toBeTruthy();
-  expect(done.testAccuracy > 0.85, `test accuracy ${done.testAccuracy}`).toBeTruthy();
+  expect(epoch.validationAccuracy, `validation accuracy ${epoch.validationAccuracy}`).toBeGreaterThan(0.85);
+  expect(done.testAccuracy, `test accuracy ${done.testAccuracy}`).toBeGreaterThan(0.85);
   expect(done.perClassAccuracy.length).toBe(10);
   expect(done.confusionMatrix.flat().reduce((a: number, b: number) => a + b)).toBe(10000);
   expect(done.trainSeconds > 0 && done.seconds >= done.trainSeconds).toBeTruthy();
@@ -71,7 +71,7 @@ test('--backend workers: the same losses as cpu, and the start event says how ma
   expect(ev[0].workers).toBe(2);
   // Both skip the input's zero pixels (the sparse first layer): only the workers' sum of their gradients differs.
   for (const key of ['trainLoss', 'validationLoss']) {
-    expect(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key] < 1e-5, `${key}: ${ev[1][key]} vs ${cpu[1][key]}`).toBeTruthy();
+    expect(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key], `${key}: ${ev[1][key]} vs ${cpu[1][key]}`).toBeLessThan(1e-5);
   }
   expect(ev[2].event).toBe('done');
 });
@@ -87,7 +87,7 @@ requireCapability('webgpu', hasGpu, 'no WebGPU adapter in this runtime (dnn-cli 
   const ev = events(gpu.stdout);
   expect(ev[0].backend).toBe('webgpu');
   for (const key of ['trainLoss', 'validationLoss']) {
-    expect(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key] < 1e-4, `${key}: ${ev[1][key]} vs ${cpu[1][key]}`).toBeTruthy();
+    expect(Math.abs(ev[1][key] - cpu[1][key]) / cpu[1][key], `${key}: ${ev[1][key]} vs ${cpu[1][key]}`).toBeLessThan(1e-4);
   }
   expect(ev[2].event).toBe('done');
 });

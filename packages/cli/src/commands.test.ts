@@ -115,7 +115,7 @@ test('predict: MNIST digits as PNG and PGM, resized and inverted, get the label 
   expect(r.code, r.stderr).toBe(0);
   const got = events(r.stdout);
   expect(got.map((e) => e.digit)).toEqual(expected);
-  for (const e of got) expect(Math.abs(e.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4).toBeTruthy();
+  for (const e of got) expect(Math.abs(e.probabilities.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-4);
   const text = runCli(['predict', '--model', modelFile, files[0]]);
   expect(text.stdout).toMatch(new RegExp(`digit-\\d+\\.png: ${expected[0]} \\(\\d+\\.\\d%\\)  0:`));
   const bad = join(dir, 'not-an-image.png');
@@ -157,7 +157,7 @@ test('info lists the runtime, cores and backends', () => {
   expect(r.code, r.stderr).toBe(0);
   const info = JSON.parse(r.stdout);
   expect(info.runtime).toMatch(/^(node|bun|deno) /);
-  expect(info.cores >= 1).toBeTruthy();
+  expect(info.cores).toBeGreaterThanOrEqual(1);
   expect(info.backends.cpu.available).toBe(true);
   expect(info.backends.workers.available).toBe(true);
   // CI and this machine have a software adapter; the test needs one.

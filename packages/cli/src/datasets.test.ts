@@ -48,7 +48,7 @@ test('an MNIST-format data set with classes.txt: trains, names its classes in th
   const done = events(json.stdout).at(-1)!;
   expect(done.classes).toEqual(NAMES);
   expect(done.confusionMatrix.length, 'three outputs, not ten').toBe(3);
-  expect(done.testAccuracy > 0.75, `well above chance (1/3): test accuracy ${done.testAccuracy}`).toBeTruthy();
+  expect(done.testAccuracy, `well above chance (1/3): test accuracy ${done.testAccuracy}`).toBeGreaterThan(0.75);
   const { model: m, metadata } = decodeModel(new Uint8Array(await readFile(model)));
   expect(outputSize(m.spec)).toBe(3);
   expect(JSON.parse(metadata['dnn.classes'])).toEqual(NAMES);

@@ -31,15 +31,15 @@ test('only info and --backend webgpu load Dawn', () => {
   expect(loadsDawn(['info'])).toBeTruthy();
   expect(loadsDawn(['train', '--backend', 'webgpu'])).toBeTruthy();
   expect(loadsDawn(['eval', '--backend=webgpu'])).toBeTruthy();
-  expect(!loadsDawn(['train', '--backend', 'workers'])).toBeTruthy();
-  expect(!loadsDawn(['predict', 'webgpu.png'])).toBeTruthy();
+  expect(loadsDawn(['train', '--backend', 'workers'])).toBeFalsy();
+  expect(loadsDawn(['predict', 'webgpu.png'])).toBeFalsy();
 });
 
 test('the hint for a missing webgpu package says how to add it, with the same command line', () => {
   const hint = webgpuMissingHint(['train', '--backend', 'webgpu']);
   expect(hint).toMatch(/npm install webgpu/);
   expect(hint).toMatch(/npx -p dnn-cli -p webgpu dnn-cli train --backend webgpu$/);
-  expect(!hint.includes('\n')).toBeTruthy();
+  expect(hint.includes('\n')).toBeFalsy();
 });
 
 test("dnn-cli info prints none of Dawn's warnings on stderr (they are shown with DNN_DEBUG=1)", () => {

@@ -25,7 +25,7 @@ test('examples: train and save, load a PyTorch-style file and predict, export ON
   const trained = runExample(g.Deno ? 'train-and-save.deno.ts' : 'train-and-save.mjs', [saved, '3000']);
   expect(trained.code, trained.out).toBe(0);
   const accuracy = Number(trained.out.match(/test accuracy ([\d.]+)%; saved/)?.[1]);
-  expect(accuracy > 50, `a quick run learns: ${trained.out}`).toBeTruthy();
+  expect(accuracy, `a quick run learns: ${trained.out}`).toBeGreaterThan(50);
   const { model } = decodeModel(new Uint8Array(await readFile(saved)));
   expect(layerSizes(model.spec)).toEqual([784, 128, 10]);
 

@@ -37,7 +37,7 @@ test('export --onnx: ONNX Runtime (WebAssembly) gives dnn\'s probabilities withi
   const want = predict(model, images, 100);
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  expect(worst < 1e-5, `largest difference ${worst}`).toBeTruthy();
+  expect(worst, `largest difference ${worst}`).toBeLessThan(1e-5);
   expect(runCli(['export', '--model', modelFile, '--onnx', onnxFile]).stdout).toMatch(/wrote .*model\.onnx .*ONNX opset 13\): input "input" \[N, 784\] raw pixels 0-255, output "probabilities" \[N, 10\]/);
   expect(runCli(['export', '--model', modelFile]).stderr).toMatch(/--onnx FILE is required/);
 });
@@ -79,7 +79,7 @@ test('a CNN exports with input [N, 1, 28, 28]: ONNX Runtime gives dnn\'s probabi
   const got = out.probabilities.data as Float32Array;
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-  expect(worst < 1e-5, `largest difference ${worst}`).toBeTruthy();
+  expect(worst, `largest difference ${worst}`).toBeLessThan(1e-5);
 
   // The same weights as PyTorch's save_file writes them (no dnn metadata): --arch gives the layers.
   const torchFile = join(dir, 'torch-cnn.safetensors');

@@ -32,13 +32,13 @@ test('every bit depth and colour type decodes to the gray levels it stores', () 
       const tolerance = depth === 16 ? 1 / 255 + 1e-6 : 1e-6;
       let worst = 0;
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(img.data[i] - want[i]));
-      expect(worst <= tolerance, `${name}: off by ${worst}`).toBeTruthy();
+      expect(worst, `${name}: off by ${worst}`).toBeLessThanOrEqual(tolerance);
       // And the digit comes out as the 8-bit picture's does (near-exact where levels are fine enough).
       if (depth >= 8) {
         const got = mnistFromImage(img);
         let diff = 0;
         for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i] - reference[i]));
-        expect(diff <= 2, `${name}: 28x28 differs by ${diff}`).toBeTruthy();
+        expect(diff, `${name}: 28x28 differs by ${diff}`).toBeLessThanOrEqual(2);
       }
     }
   }
@@ -51,7 +51,7 @@ test('a picture over the pixel limit is refused from its header, before inflatin
   new DataView(png.buffer).setUint32(20, side);
   const started = Date.now();
   expect(() => pngToGray(png)).toThrow(new RegExp(`${side} x ${side} pixels is over the limit of 16,777,216 \\(4096 x 4096\\)`));
-  expect(Date.now() - started < 1000).toBeTruthy();
+  expect(Date.now() - started).toBeLessThan(1000);
   expect(() => pngToGray(png.subarray(0, 20))).toThrow(/truncated PNG header/);
 });
 

@@ -40,7 +40,7 @@ test('MNIST digits redrawn bigger, padded, either polarity, come back close to t
       const out = mnistFromImage(picture(i, scale, dark));
       expect(out.length).toBe(784);
       const r = correlation(out, digit(i));
-      expect(r > 0.8, `digit ${i} at ${scale}x ${dark ? 'dark on light' : 'light on dark'}: correlation ${r.toFixed(3)}`).toBeTruthy();
+      expect(r, `digit ${i} at ${scale}x ${dark ? 'dark on light' : 'light on dark'}: correlation ${r.toFixed(3)}`).toBeGreaterThan(0.8);
     }
   }
 });
@@ -75,7 +75,7 @@ test('area resampling keeps the mean', () => {
   const src = Float32Array.from({ length: 36 }, (_, i) => i % 7);
   const out = resampleArea(src, 6, 0, 0, 6, 6, 4, 4);
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-  expect(Math.abs(mean(out) - mean(src)) < 1e-5).toBeTruthy();
+  expect(Math.abs(mean(out) - mean(src))).toBeLessThan(1e-5);
 });
 
 test('PGM: binary and text round-trip; bad files are named errors', () => {

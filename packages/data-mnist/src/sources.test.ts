@@ -91,7 +91,7 @@ test('download from a local mirror: checksums verified, files cached, then reuse
     const progress: number[] = [];
     const written = await downloadMnist({ mirror: server.url, dir, checksums, onProgress: (_f, n) => progress.push(n) });
     expect(written.length).toBe(4);
-    expect(progress.length >= 4).toBeTruthy();
+    expect(progress.length).toBeGreaterThanOrEqual(4);
     expect((await readdir(dir)).sort()).toEqual(Object.values(MNIST_FILES).sort());
     const hits = server.hits.length;
     expect(await downloadMnist({ mirror: server.url, dir, checksums }), 'nothing downloaded twice').toEqual([]);

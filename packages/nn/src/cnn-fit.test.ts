@@ -32,8 +32,8 @@ const bits = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteL
 
 test('a CNN with dropout learns, repeats exactly with the same seed, and resumes bit-identically from a checkpoint file', async () => {
   const full = await fit(spec, data, options());
-  expect(full.history[2].validationAccuracy > 0.9, `validation accuracy ${full.history[2].validationAccuracy}`).toBeTruthy();
-  expect(full.history[2].trainLoss < full.history[0].trainLoss).toBeTruthy();
+  expect(full.history[2].validationAccuracy, `validation accuracy ${full.history[2].validationAccuracy}`).toBeGreaterThan(0.9);
+  expect(full.history[2].trainLoss).toBeLessThan(full.history[0].trainLoss);
   expect(bits((await fit(spec, data, options())).params), 'same seed, same run').toEqual(bits(full.params));
   expect(bits((await fit(spec, data, options({ seed: 3 }))).params), 'another seed, another run').not.toEqual(bits(full.params));
   const saved: FitProgress[] = [];

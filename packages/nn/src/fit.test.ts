@@ -26,11 +26,11 @@ test('fit learns: validation accuracy above a floor, loss falls', async () => {
   const epochs = events.filter((e) => e.type === 'epoch');
   expect(epochs.length).toBe(3);
   expect(events.some((e) => e.type === 'progress')).toBeTruthy();
-  expect(r.history[2].trainLoss < r.history[0].trainLoss, 'training loss falls').toBeTruthy();
-  expect(r.validation!.accuracy > 0.9, `validation accuracy ${r.validation!.accuracy}`).toBeTruthy();
+  expect(r.history[2].trainLoss, 'training loss falls').toBeLessThan(r.history[0].trainLoss);
+  expect(r.validation!.accuracy, `validation accuracy ${r.validation!.accuracy}`).toBeGreaterThan(0.9);
   // Per step: each epoch ends at its share of the way down, the last at lrEnd.
   const expected = [1, 2, 3].map((e) => 1e-2 + ((1e-3 - 1e-2) * (e * 20 - 1)) / 59);
-  r.history.forEach((h, i) => expect(Math.abs(h.learningRate - expected[i]) < 1e-12, `epoch ${i + 1} lr ${h.learningRate}`).toBeTruthy());
+  r.history.forEach((h, i) => expect(Math.abs(h.learningRate - expected[i]), `epoch ${i + 1} lr ${h.learningRate}`).toBeLessThan(1e-12));
 });
 
 test('linear-epoch keeps the seed schedule: one rate per epoch', async () => {
@@ -45,8 +45,8 @@ test('fit(spec, data) trains with the defaults for everything else', async () =>
   const start = events.find((e) => e.type === 'start');
   expect(start?.type === 'start' && start.validationSize === 1000 && start.seed === 1, 'a sixth of the rows validate').toBeTruthy();
   expect(r.history.length).toBe(10);
-  expect(Math.abs(r.history[9].learningRate - 1e-5) < 1e-12, 'linear decay to 1e-5').toBeTruthy();
-  expect(r.validation!.accuracy > 0.9, `validation accuracy ${r.validation!.accuracy}`).toBeTruthy();
+  expect(Math.abs(r.history[9].learningRate - 1e-5), 'linear decay to 1e-5').toBeLessThan(1e-12);
+  expect(r.validation!.accuracy, `validation accuracy ${r.validation!.accuracy}`).toBeGreaterThan(0.9);
   const b = await fit(spec, more);
   expect(new Uint8Array(b.params.buffer), 'repeatable').toEqual(new Uint8Array(r.params.buffer));
 });
@@ -57,7 +57,7 @@ test('validation is the last rows, and equals evaluate/predict of the result', a
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
   const m = await evaluate(model, valRows);
   expect(m.accuracy).toBe(r.validation!.accuracy);
-  expect(Math.abs(m.loss - r.validation!.loss) < 1e-9).toBeTruthy();
+  expect(Math.abs(m.loss - r.validation!.loss)).toBeLessThan(1e-9);
   const viaPredict = metricsFromOutputs(spec, predict(model, valRows.x), valRows.labels);
   expect(viaPredict.accuracy).toBe(m.accuracy);
 });
@@ -74,7 +74,7 @@ test('a last partial batch is trained, and every optimizer learns', async () => 
   for (const name of ['sgd', 'momentum', 'adam'] as const) {
     const lr = name === 'adam' ? 3e-3 : 0.05;
     const r = await fit(spec, data, options({ batchSize: 64, optimizer: { name }, schedule: { name: 'constant', lr, lrEnd: lr } }));
-    expect(r.validation!.accuracy > 0.85, `${name}: ${r.validation!.accuracy}`).toBeTruthy();
+    expect(r.validation!.accuracy, `${name}: ${r.validation!.accuracy}`).toBeGreaterThan(0.85);
   }
 });
 
@@ -104,11 +104,11 @@ test('patience stops when validation loss stalls and restores the best epoch', a
   expect(r.stoppedEarly).toBe(true);
   const bestIdx = losses.indexOf(Math.min(...losses));
   expect(r.bestEpoch).toBe(bestIdx + 1);
-  expect(r.bestEpoch < 12).toBeTruthy();
+  expect(r.bestEpoch).toBeLessThan(12);
   expect(r.history.length, 'stopped one epoch after the best').toBe(r.bestEpoch + 1);
   expect(r.validation!.loss, "the reported validation is the best epoch's").toBe(losses[bestIdx]);
   const model = { spec, params: r.params };
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
-  expect(Math.abs((await evaluate(model, valRows)).loss - losses[bestIdx]) < 1e-9, "the returned weights are the best epoch's").toBeTruthy();
+  expect(Math.abs((await evaluate(model, valRows)).loss - losses[bestIdx]), "the returned weights are the best epoch's").toBeLessThan(1e-9);
   expect(() => checkFitOptions(data, options({ patience: 2, validation: 0 }))).toThrow(/patience needs a validation split/);
 });

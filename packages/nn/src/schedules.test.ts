@@ -2,7 +2,7 @@ import { test, expect } from 'bun:test';
 import { changesPerStep, checkSchedule, learningRateAt, type ScheduleConfig } from './schedules.ts';
 
 const at = (s: ScheduleConfig, step: number, steps: number, epoch = 0, epochs = 1) => learningRateAt(s, { step, steps, epoch, epochs });
-const close = (a: number, b: number, tol = 1e-15) => expect(Math.abs(a - b) < tol, `${a} is not ${b}`).toBeTruthy();
+const close = (a: number, b: number, tol = 1e-15) => expect(Math.abs(a - b), `${a} is not ${b}`).toBeLessThan(tol);
 
 test('per-epoch schedules: the seed behaviour, one rate per epoch', () => {
   const lin = { name: 'linear-epoch' as const, lr: 1e-3, lrEnd: 1e-5 };

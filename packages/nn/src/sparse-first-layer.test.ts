@@ -67,9 +67,9 @@ for (const [name, s, options, gemms] of cases) {
         const denseLoss = computeGradients(ws, params, gDense, rows, fast, rows, pass);
         fast.calls = 0;
         const sparseLoss = computeGradients(ws, params, gSparse, rows, sparse, rows, pass);
-        expect(Math.abs(sparseLoss - denseLoss) <= 1e-6 * Math.abs(denseLoss), `loss ${sparseLoss} vs ${denseLoss}`).toBeTruthy();
+        expect(Math.abs(sparseLoss - denseLoss), `loss ${sparseLoss} vs ${denseLoss}`).toBeLessThanOrEqual(1e-6 * Math.abs(denseLoss));
         const scale = gDense.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
-        expect(maxRelativeError(gSparse, gDense, scale) < 1e-6, `gradients: ${maxRelativeError(gSparse, gDense, scale)}`).toBeTruthy();
+        expect(maxRelativeError(gSparse, gDense, scale), `gradients: ${maxRelativeError(gSparse, gDense, scale)}`).toBeLessThan(1e-6);
         // The first layer's two products leave the dense GEMM only when the batch is sparse enough.
         expect(fast.calls, `dense GEMM calls at ${density * 100}%`).toBe(density < 0.2 ? gemms - 2 : gemms);
       }
@@ -86,8 +86,8 @@ test('a list that starts with a convolution has no sparse first layer; the refer
   const ws = createWorkspace(spec, 4);
   expect(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws))).toBe(referenceKernels);
   // The arena the sparse kernels need grows with the first dense layer and the rows.
-  expect(sparseFirstLayerBytes(spec, 50) > 4 * 37 * 784).toBeTruthy();
-  expect(sparseFirstLayerBytes(spec, 100) > sparseFirstLayerBytes(spec, 50)).toBeTruthy();
+  expect(sparseFirstLayerBytes(spec, 50)).toBeGreaterThan(4 * 37 * 784);
+  expect(sparseFirstLayerBytes(spec, 100)).toBeGreaterThan(sparseFirstLayerBytes(spec, 50));
   expect(sparseFirstLayerBytes(listSpec, 50)).toBe(sparseFirstLayerBytes(spec, 50));
 });
 
@@ -100,9 +100,9 @@ for (const [name, s] of [['the MLP', spec], ['a layer list', listSpec]] as const
     for (let e = 0; e < 2; e++) {
       const [d, sp] = [dense.history[e], sparse.history[e]];
       // Two epochs of Adam amplify float32 rounding a little; the runs must still agree closely.
-      expect(Math.abs(sp.trainLoss - d.trainLoss) <= 1e-4 * d.trainLoss, `epoch ${e + 1} loss ${sp.trainLoss} vs ${d.trainLoss}`).toBeTruthy();
-      expect(Math.abs(sp.validationLoss - d.validationLoss) <= 1e-4 * d.validationLoss, `epoch ${e + 1} validation loss`).toBeTruthy();
+      expect(Math.abs(sp.trainLoss - d.trainLoss), `epoch ${e + 1} loss ${sp.trainLoss} vs ${d.trainLoss}`).toBeLessThanOrEqual(1e-4 * d.trainLoss);
+      expect(Math.abs(sp.validationLoss - d.validationLoss), `epoch ${e + 1} validation loss`).toBeLessThanOrEqual(1e-4 * d.validationLoss);
     }
-    expect(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy) <= 0.01).toBeTruthy();
+    expect(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy)).toBeLessThanOrEqual(0.01);
   });
 }

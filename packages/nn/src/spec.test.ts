@@ -36,7 +36,7 @@ test('He init: zero biases, weight std near sqrt(2 / fan_in), repeatable', () =>
   const { layers } = paramLayout(s);
   const w = p.subarray(layers[0].weight, layers[0].bias);
   const std = Math.sqrt(w.reduce((a, v) => a + v * v, 0) / w.length);
-  expect(Math.abs(std - Math.sqrt(2 / 784)) < 0.002, `std ${std}`).toBeTruthy();
+  expect(Math.abs(std - Math.sqrt(2 / 784)), `std ${std}`).toBeLessThan(0.002);
   expect(p.subarray(layers[0].bias, layers[1].weight).every((v) => v === 0)).toBeTruthy();
   expect(initParams(s, 1)).toEqual(p);
   expect(initParams(s, 2).subarray(0, 10)).not.toEqual(p.subarray(0, 10));
@@ -51,7 +51,7 @@ test('metrics: accuracy, per-class accuracy and confusion matrix', () => {
   expect(m.perClassAccuracy).toEqual([1, 1, 0.5]);
   expect(m.confusionMatrix).toEqual([[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
   const expectedLoss = -(Math.log(0.8) + Math.log(0.7) + Math.log(0.3) + Math.log(0.8)) / 4;
-  expect(Math.abs(m.loss - expectedLoss) < 1e-6).toBeTruthy();
+  expect(Math.abs(m.loss - expectedLoss)).toBeLessThan(1e-6);
 });
 
 test('the shape function: every layer of the default CNN, its output shape and parameters', () => {

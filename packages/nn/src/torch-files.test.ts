@@ -77,7 +77,7 @@ requireCapability('python3-torch', python !== null, 'no python3 with torch (apt-
     const got = predict(f32.model, images);
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-    expect(worst < 1e-5, `largest difference from PyTorch ${worst}`).toBeTruthy();
+    expect(worst, `largest difference from PyTorch ${worst}`).toBeLessThan(1e-5);
     for (const d of ['f16', 'bf16', 'f64']) {
       const converted = await load(`${d}.safetensors`);
       expect(converted.inferred!).toMatch(new RegExp(`converted ${d.toUpperCase()} to float32`));
@@ -94,7 +94,7 @@ requireCapability('python3-torch', python !== null, 'no python3 with torch (apt-
     const cnnGot = predict(cnn.model, images);
     let cnnWorst = 0;
     for (let i = 0; i < cnnWant.length; i++) cnnWorst = Math.max(cnnWorst, Math.abs(cnnGot[i] - cnnWant[i]));
-    expect(cnnWorst < 1e-5, `largest difference from PyTorch's CNN ${cnnWorst}`).toBeTruthy();
+    expect(cnnWorst, `largest difference from PyTorch's CNN ${cnnWorst}`).toBeLessThan(1e-5);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -41,7 +41,7 @@ for (const [name, k] of Object.entries(kernels)) {
       const up = one[0];
       k.forward(1, Float64Array.of(x[i] - h), one);
       const numeric = ((up - one[0]) / (2 * h)) * dy[i];
-      expect(Math.abs(numeric - dx[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `${name} x=${x[i]}: analytic ${dx[i]} numeric ${numeric}`).toBeTruthy();
+      expect(Math.abs(numeric - dx[i]), `${name} x=${x[i]}: analytic ${dx[i]} numeric ${numeric}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
     }
   });
 }
@@ -53,11 +53,11 @@ test('activations give known values', () => {
   act.relu.forward(3, Float64Array.of(-2, 0, 3), y);
   expect([...y]).toEqual([0, 0, 3]);
   act.lecunTanh.forward(1, Float64Array.of(1.5), y);
-  expect(Math.abs(y[0] - 1.7159 * Math.tanh(1)) < 1e-12).toBeTruthy();
+  expect(Math.abs(y[0] - 1.7159 * Math.tanh(1))).toBeLessThan(1e-12);
   act.softplus.forward(3, Float64Array.of(1000, -1000, 0), y);
   expect([...y]).toEqual([1000, 0, Math.log(2)]);
   act.elu.forward(1, Float64Array.of(-1), y);
-  expect(Math.abs(y[0] - (Math.exp(-1) - 1)) < 1e-15).toBeTruthy();
+  expect(Math.abs(y[0] - (Math.exp(-1) - 1))).toBeLessThan(1e-15);
 });
 
 test('NaN propagates through every activation', () => {
@@ -90,6 +90,6 @@ test('softmax backward matches finite differences of sum(dy * softmax(x))', () =
     const xm = x.slice();
     xm[i] -= h;
     const numeric = (f(xp) - f(xm)) / (2 * h);
-    expect(Math.abs(numeric - dx[i]) < 1e-7, `i=${i}: ${dx[i]} vs ${numeric}`).toBeTruthy();
+    expect(Math.abs(numeric - dx[i]), `i=${i}: ${dx[i]} vs ${numeric}`).toBeLessThan(1e-7);
   }
 });

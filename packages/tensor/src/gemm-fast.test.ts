@@ -42,7 +42,7 @@ for (const [name, fast] of paths) {
             gemm(ta, tb, m, n, k, 1.5, a, b, beta, want);
             fast(ta, tb, m, n, k, 1.5, a, b, beta, got);
             const err = normError(got, want);
-            expect(err < 1e-5, `${name} m=${m} n=${n} k=${k} transA=${ta} transB=${tb}: error ${err}`).toBeTruthy();
+            expect(err, `${name} m=${m} n=${n} k=${k} transA=${ta} transB=${tb}: error ${err}`).toBeLessThan(1e-5);
             cases++;
           }
         }
@@ -60,7 +60,7 @@ for (const [name, fast] of paths) {
       const got = new Float32Array(m * n).fill(NaN);
       gemm(ta, tb, m, n, k, 1, a, b, 0, want);
       fast(ta, tb, m, n, k, 1, a, b, 0, got);
-      expect(normError(got, want) < 1e-5, `${m}x${n}x${k}`).toBeTruthy();
+      expect(normError(got, want), `${m}x${n}x${k}`).toBeLessThan(1e-5);
     }
     const c = Float32Array.of(2, 4, 6);
     fast(false, false, 1, 3, 0, 1, new Float32Array(0), new Float32Array(0), 0.5, c);
@@ -79,7 +79,7 @@ for (const [name, fast] of paths) {
           const got = c0.slice();
           gemm(ta, tb, m, n, k, 0.75, a, b, 0.5, want);
           fast(ta, tb, m, n, k, 0.75, a, b, 0.5, got);
-          expect(normError(got, want) < 1e-5, `${name} ${m}x${n}x${k} transA=${ta} transB=${tb}: ${normError(got, want)}`).toBeTruthy();
+          expect(normError(got, want), `${name} ${m}x${n}x${k} transA=${ta} transB=${tb}: ${normError(got, want)}`).toBeLessThan(1e-5);
         }
       }
     }

@@ -35,9 +35,9 @@ test('softmax cross-entropy: value and fused logit gradient match finite differe
   const sum = softmaxCrossEntropy(rows, cols, p, labels, grad);
   let expected = 0;
   for (let r = 0; r < rows; r++) expected -= Math.log(p[r * cols + labels[r]]);
-  expect(Math.abs(sum - expected) < 1e-12).toBeTruthy();
+  expect(Math.abs(sum - expected)).toBeLessThan(1e-12);
   const numeric = numericGrad(logits, meanLoss);
-  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i]) < 1e-8, `i=${i}: ${grad[i]} vs ${numeric[i]}`).toBeTruthy();
+  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i]), `i=${i}: ${grad[i]} vs ${numeric[i]}`).toBeLessThan(1e-8);
 });
 
 test('cross-entropy of a zero probability is large but finite', () => {
@@ -53,7 +53,7 @@ test('mean squared error: value and gradient match finite differences', () => {
   const sum = meanSquaredError(rows, cols, y, labels, grad);
   let expected = 0;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected += (y[r * cols + c] - (c === labels[r] ? 1 : 0)) ** 2 / cols;
-  expect(Math.abs(sum - expected) < 1e-12).toBeTruthy();
+  expect(Math.abs(sum - expected)).toBeLessThan(1e-12);
   const numeric = numericGrad(y, (v) => meanSquaredError(rows, cols, v, labels) / rows);
-  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i]) < 1e-8).toBeTruthy();
+  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i])).toBeLessThan(1e-8);
 });

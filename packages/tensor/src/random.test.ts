@@ -33,9 +33,9 @@ test('float is in [0, 1) with mean near 1/2; normal has mean 0 and variance 1', 
     sumN += z;
     sumN2 += z * z;
   }
-  expect(Math.abs(sum / n - 0.5) < 0.01, `mean ${sum / n}`).toBeTruthy();
-  expect(Math.abs(sumN / n) < 0.03, `normal mean ${sumN / n}`).toBeTruthy();
-  expect(Math.abs(sumN2 / n - 1) < 0.05, `normal variance ${sumN2 / n}`).toBeTruthy();
+  expect(Math.abs(sum / n - 0.5), `mean ${sum / n}`).toBeLessThan(0.01);
+  expect(Math.abs(sumN / n), `normal mean ${sumN / n}`).toBeLessThan(0.03);
+  expect(Math.abs(sumN2 / n - 1), `normal variance ${sumN2 / n}`).toBeLessThan(0.05);
 });
 
 test('int covers [0, n) evenly and shuffle is a permutation', () => {

@@ -28,7 +28,7 @@ for (const lv of levels) {
           gemm(ta, tb, m, n, kk, 0.5, a, b, 0.25, want);
           k.gemm(ta, tb, m, n, kk, 0.5, a, b, 0.25, c);
           const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-          expect(maxRelativeError(c, want, scale) < 1e-5, `${m}x${n}x${kk} ${ta} ${tb}`).toBeTruthy();
+          expect(maxRelativeError(c, want, scale), `${m}x${n}x${kk} ${ta} ${tb}`).toBeLessThan(1e-5);
         }
       }
     }
@@ -39,7 +39,7 @@ for (const lv of levels) {
     const want = new Float32Array(9);
     gemm(false, true, 3, 3, 4, 1, a, b, 0, want);
     k.gemm(false, true, 3, 3, 4, 1, a, b, 0, c);
-    expect(maxRelativeError(c, want, 1) < 1e-6).toBeTruthy();
+    expect(maxRelativeError(c, want, 1)).toBeLessThan(1e-6);
   });
 
   test(`${lv}: Adam in place (with gradient parts) matches the scalar formula`, () => {
@@ -64,7 +64,7 @@ for (const lv of levels) {
         ref.p[i] -= (0.01 / (1 - 0.9 ** t)) * ref.m[i] / (Math.sqrt(ref.v[i] / (1 - 0.999 ** t)) + 1e-8);
       }
     }
-    expect(maxRelativeError(p, ref.p, 1) < 1e-5).toBeTruthy();
+    expect(maxRelativeError(p, ref.p, 1)).toBeLessThan(1e-5);
     expect(p[0], 'elements before start untouched').toBe(Math.fround(ref.p[0]));
     expect(k.adam(new Float32Array(n), [g0], m, v, 0.01, 1, 0.9, 0.999, 1e-8, 0, n), 'not in the memory: declined').toBe(false);
   });

@@ -75,8 +75,8 @@ for (const impl of impls) {
         gemm(false, true, rows, outputs, cols, 1, x, w, 0, wantZ);
         gemm(true, false, outputs, cols, rows, 1, dz, x, 0, wantDw);
         const label = `${rows}x${cols}->${outputs} at ${density * 100}%`;
-        expect(normError(z, wantZ) < 1e-6, `forward ${label}: ${normError(z, wantZ)}`).toBeTruthy();
-        expect(normError(dw, wantDw) < 1e-6, `weightGrad ${label}: ${normError(dw, wantDw)}`).toBeTruthy();
+        expect(normError(z, wantZ), `forward ${label}: ${normError(z, wantZ)}`).toBeLessThan(1e-6);
+        expect(normError(dw, wantDw), `weightGrad ${label}: ${normError(dw, wantDw)}`).toBeLessThan(1e-6);
         if (density === 0) expect(z.every((v) => v === 0) && dw.every((v) => v === 0), `${label}: all zero`).toBeTruthy();
         cases++;
       }

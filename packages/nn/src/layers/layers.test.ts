@@ -46,7 +46,7 @@ for (const [name, shape, layers, loss] of cases) {
       const down = run(new Float64Array(size));
       params[i] = keep;
       const numeric = (up - down) / (2 * h);
-      expect(Math.abs(numeric - grads[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`).toBeTruthy();
+      expect(Math.abs(numeric - grads[i]), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
     }
     expect(grads.some((g) => g !== 0), 'some gradient is non-zero').toBeTruthy();
   });
@@ -92,7 +92,7 @@ for (const [name, shape, layer] of fastCases) {
       const fast = runLayer(spec, 0, rows, true, rows);
       for (const part of ['y', 'dx', 'grads'] as const) {
         const e = maxRelativeError(fast[part], ref[part]);
-        expect(e < 1e-5, `${part}, ${rows} rows: relative error ${e}`).toBeTruthy();
+        expect(e, `${part}, ${rows} rows: relative error ${e}`).toBeLessThan(1e-5);
       }
       expect(!ref.dx.some(Number.isNaN) && !ref.y.some(Number.isNaN), 'every output written').toBeTruthy();
     }
@@ -110,7 +110,7 @@ test('dropout: a counter-based mask, repeatable, the same for any split of the b
   referenceLayers.dropout.forward(pass(8, 0), x, whole);
   const kept = whole.filter((v) => v !== 0);
   expect(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6), 'kept values scaled by 1 / (1 - rate)').toBeTruthy();
-  expect(Math.abs(kept.length / whole.length - 0.7) < 0.08, `kept ${kept.length} of ${whole.length}`).toBeTruthy();
+  expect(Math.abs(kept.length / whole.length - 0.7), `kept ${kept.length} of ${whole.length}`).toBeLessThan(0.08);
   // A worker with rows 3..7 of the batch computes the same mask for them.
   const part = new Float32Array(5 * 50);
   referenceLayers.dropout.forward(pass(5, 3), x.subarray(150), part);
@@ -141,7 +141,7 @@ test('a dense-only list gives the same gradients layer by layer as the fused MLP
     computeGradients(ws, params, g, 5);
     return g;
   };
-  expect(maxRelativeError(grads(false), grads(true)) < 1e-5).toBeTruthy();
+  expect(maxRelativeError(grads(false), grads(true))).toBeLessThan(1e-5);
 });
 
 test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the reference gradients', async () => {
@@ -170,8 +170,8 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
   };
   const ref = run(false);
   const fast = run(true);
-  expect(Math.abs(fast.loss - ref.loss) / ref.loss < 1e-5, `loss ${fast.loss} vs ${ref.loss}`).toBeTruthy();
-  expect(maxRelativeError(fast.out, ref.out) < 1e-5).toBeTruthy();
+  expect(Math.abs(fast.loss - ref.loss) / ref.loss, `loss ${fast.loss} vs ${ref.loss}`).toBeLessThan(1e-5);
+  expect(maxRelativeError(fast.out, ref.out)).toBeLessThan(1e-5);
   const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
-  expect(e < 1e-4, `gradients differ by ${e}`).toBeTruthy();
+  expect(e, `gradients differ by ${e}`).toBeLessThan(1e-4);
 });
