@@ -91,7 +91,7 @@ function count(out, runtime) {
   const num = (re) => Number(plain.match(re)?.[1] ?? NaN);
   const all = (re) => [...plain.matchAll(re)].map((m) => m[1].trim());
   if (runtime === 'node') {
-    return { passed: num(/^# pass (\d+)/m), failed: num(/^# fail (\d+)/m), skipped: num(/^# skipped (\d+)/m) + num(/^# todo (\d+)/m), skips: all(/^\s*ok \d+ - (.*?) # (?:SKIP|TODO)\b/gm) };
+    return { passed: num(/^# pass (\d+)/m), failed: num(/^# fail (\d+)/m), skipped: (num(/^# skipped (\d+)/m) || 0) + (num(/^# todo (\d+)/m) || 0), skips: [...plain.matchAll(/^\s*ok \d+ - (.*?) # (?:SKIP|TODO)\b *(.*)$/gm)].map((m) => (m[2] ? `${m[1]} [${m[2]}]` : m[1])) };
   }
   if (runtime === 'bun') {
     return { passed: num(/^\s*(\d+) pass/m), failed: num(/^\s*(\d+) fail/m), skipped: (num(/^\s*(\d+) skip/m) || 0) + (num(/^\s*(\d+) todo/m) || 0), skips: all(/^\((?:skip|todo)\) (.*)$/gm) };
@@ -176,6 +176,8 @@ for (const pass of only) {
     counter = 'node';
   }
   const c = count(r.out, counter);
+  // Bun lists its skipped tests again in its summary: each once.
+  c.skips = [...new Set(c.skips)];
   // A pass that ran nothing at all (no test passed or skipped) did not run the suite.
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed + (c.skipped || 0) > 0;
   results.push({ runtime: pass, ...c, seconds: (Date.now() - started) / 1000, ok });
