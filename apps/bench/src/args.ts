@@ -14,7 +14,7 @@ Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [option
   --no-baselines    leave out TensorFlow.js, jax-js and PyTorch
   --python PATH     the Python whose torch times the PyTorch column (default: python3 on PATH,
                     else /usr/bin/python3, where Debian's python3-torch installs)
-  --cnn-steps N     steps timed per backend in the cnn section, scaled to an epoch (default 30)
+  --cnn-steps N     steps timed per backend (PyTorch too) in the cnn section, scaled to an epoch (default 30)
   --gpu-steps N     steps timed per batch size in the gpu section (default 20)
   --gemm-size N     side of the square GEMM in the gpu section (default 4096)
   --help            this text
@@ -22,7 +22,7 @@ Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [option
 Sections: gemm, GFLOP/s per path and shape on one thread; epoch, one 60,000-image epoch of
 784-400-200-10 (Adam, batch 100) for cpu (sparse and dense first layer), 1 and 2 workers and
 the baselines, with ratios; cnn, the same epoch of the default CNN on cpu and 2 workers
-(steps timed, scaled); runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
+beside PyTorch with 1 and 2 threads (cpu_torch.py --arch cnn; steps timed, scaled); runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
 and 24 from scripts/node-versions, as the test runner installs them); gpu, WebGPU.`;
 
 export interface BenchArgs {

@@ -25,10 +25,15 @@ export function findTorchPython(pythons: string[]): { python: string } | { skipp
   return { skipped: `${why.join('; ')}; Debian: apt install python3-torch` };
 }
 
-/** Seconds of one 60,000-image epoch of the default network in PyTorch with `threads` threads. */
-export function torchEpoch(python: string, threads: number): TorchResult {
+/**
+ * Seconds of one 60,000-image epoch in PyTorch with `threads` threads: of
+ * the default network (`arch` 'mlp') or the default CNN ('cnn'); `steps`
+ * times that many steps and scales them to the epoch, as dnn's cnn section does.
+ */
+export function torchEpoch(python: string, threads: number, options: { arch?: 'mlp' | 'cnn'; steps?: number } = {}): TorchResult {
   const script = fileURLToPath(new URL('../cpu_torch.py', import.meta.url));
-  const run = spawnSync(python, [script, '--threads', String(threads)], { encoding: 'utf8', timeout: 600_000 });
+  const argv = [script, '--threads', String(threads), '--arch', options.arch ?? 'mlp', ...(options.steps ? ['--steps', String(options.steps)] : [])];
+  const run = spawnSync(python, argv, { encoding: 'utf8', timeout: 600_000 });
   const line = (run.stdout || '').trim().split('\n').pop() ?? '';
   try {
     const r = JSON.parse(line);

@@ -9,7 +9,8 @@
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
  * and scale to 600, as they say), the ratios, and the peak memory of a
  * 2-worker training run; then the same epoch of the default CNN (steps
- * timed and scaled) on cpu and 2 workers (TensorFlow.js cannot be timed on
+ * timed and scaled) on cpu and 2 workers beside PyTorch with 1 and 2
+ * threads, alternating round by round (TensorFlow.js cannot be timed on
  * it: its wasm backend has no kernel for a convolution's weight gradient);
  * then the cpu epoch in each runtime (Node 20, 22, 24, Bun, Deno). `--help`
  * lists the flags.
@@ -171,25 +172,48 @@ async function runtimesSection(): Promise<void> {
   }
 }
 
-/** The default CNN's epoch: dnn on one thread and on two workers, each from timed steps. */
+/**
+ * The default CNN's epoch: dnn on one thread and on two workers, PyTorch
+ * with 1 and 2 threads (cpu_torch.py --arch cnn, the same network and batch),
+ * each from the same number of timed steps, rounds alternating; the ratios
+ * pair dnn's 1 thread with PyTorch's 1 and dnn's 2 workers with PyTorch's 2.
+ */
 async function cnnSection(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
   const steps = args.cnnSteps;
   out(
     { section: 'cnn', runtime, kernels: fastKernelsPath(), steps },
-    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}; ${runtime})`,
+    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath()})`,
   );
-  const rows: Record<string, number> = {};
-  const time = async (name: string, f: () => Promise<number>) => {
-    let min = Infinity;
-    for (let i = 0; i < reps; i++) min = Math.min(min, await f());
-    rows[name] = min;
-    out({ section: 'cnn', backend: name, seconds: min }, `  ${name.padEnd(28)} ${fmt(min, 2)} s`);
+  const found = baselines ? findTorchPython(args.pythons) : { skipped: '--no-baselines' };
+  const torch = 'python' in found ? torchEpoch(found.python, 1, { arch: 'cnn', steps: 2 }) : found;
+  const runs: Record<string, () => Promise<{ seconds: number }>> = {
+    cpu: async () => ({ seconds: await cnnEpochSeconds(train, cpuBackend(), steps) }),
+    'workers x2': async () => ({ seconds: await cnnEpochSeconds(train, workersBackend({ workers: 2 }), steps) }),
   };
-  await time('cpu', () => cnnEpochSeconds(train, cpuBackend(), steps));
-  await time('workers x2', () => cnnEpochSeconds(train, workersBackend({ workers: 2 }), steps));
-  const ratios: Record<string, number> = { 'workers x2 speed-up over cpu': rows.cpu / rows['workers x2'] };
-  ratios['workers x2 / PyTorch 6.2-7.5 s (issue #12 figure, not measured here), vs 6.2 s'] = rows['workers x2'] / 6.2;
+  // PyTorch takes its turn in each round too (the short run above checked that it works).
+  if ('python' in found && 'seconds' in torch) {
+    for (const threads of [1, 2]) {
+      runs[`PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`] = async () => {
+        const r = torchEpoch(found.python, threads, { arch: 'cnn', steps });
+        return { seconds: 'seconds' in r ? r.seconds : NaN };
+      };
+    }
+  }
+  const samples = await alternate(reps, runs);
+  const rows: Record<string, number> = {};
+  for (const [name, list] of Object.entries(samples)) {
+    rows[name] = Math.min(...list.map((s) => s.seconds));
+    const note = name.startsWith('PyTorch') && 'version' in torch ? ` (torch ${torch.version}, ${torch.python}, BLAS ${torch.blas})` : '';
+    out({ section: 'cnn', backend: name, seconds: rows[name] }, `  ${name.padEnd(28)} ${fmt(rows[name], 2)} s${note}`);
+  }
+  if ('skipped' in torch) out({ section: 'cnn', backend: 'PyTorch', skipped: torch.skipped }, `  ${'PyTorch'.padEnd(28)} skipped: ${torch.skipped}`);
+  const paired = (a: string, b: string) => median(samples[a].map((s, i) => s.seconds / samples[b][i].seconds));
+  const ratios: Record<string, number> = { 'workers x2 speed-up over cpu (median of rounds)': paired('cpu', 'workers x2') };
+  if (samples['PyTorch, 1 thread']) {
+    ratios['cpu (1 thread) / PyTorch 1 thread (median of rounds)'] = paired('cpu', 'PyTorch, 1 thread');
+    ratios['workers x2 / PyTorch 2 threads (median of rounds)'] = paired('workers x2', 'PyTorch, 2 threads');
+  }
   for (const [k, v] of Object.entries(ratios)) out({ section: 'ratio', name: k, value: v }, `  ${k.padEnd(62)} ${fmt(v, 2)}x`);
   // Checked with @tensorflow/tfjs 4: the wasm backend has no Conv2DBackpropFilter kernel, and the cpu
   // backend's takes about a minute for the second conv's weight gradient, so neither is timed here.

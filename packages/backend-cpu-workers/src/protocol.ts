@@ -1,5 +1,6 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
 import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { PredictJob } from './pool-predict.ts';
 import type { SharedLayout } from './shared.ts';
 
 /** A deliberate failure, for tests of the fault handling. */
@@ -25,7 +26,8 @@ export type ToWorker =
       simd: boolean;
       fault?: FaultInjection;
     }
-  | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number };
+  | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number }
+  | ({ type: 'predict' } & PredictJob);
 
 export type FromWorker =
   | { type: 'ready'; index: number; kernels: string }

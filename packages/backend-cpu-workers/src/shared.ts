@@ -8,6 +8,7 @@
  * @module
  */
 import type { SharedKernels } from '@dnn/tensor';
+import type { SplitBuffers } from './split-plan.ts';
 
 /** Control block slots (Int32). */
 export const CTL = {
@@ -36,6 +37,8 @@ export interface SharedLayout {
   order: SharedArrayBuffer;
   losses: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  /** The buffers of the split plan, where it applies (split-plan.ts). */
+  split: SplitBuffers | null;
 }
 
 export interface SharedViews {
@@ -77,6 +80,7 @@ export function allocateShared(
     order: new SharedArrayBuffer(Math.max(1, o.rows) * 4),
     losses: new SharedArrayBuffer(o.workers * 8),
     control: new SharedArrayBuffer(CTL.size * 4),
+    split: null,
   };
 }
 

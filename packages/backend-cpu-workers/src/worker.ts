@@ -1,9 +1,11 @@
 /**
  * A training worker. It maps the shared buffers, and for each chunk of
- * batches it runs, per batch: forward and backward on its slice of the rows
- * into its own gradient buffer; a barrier; the sum of every worker's
- * gradient over its slice of the parameters, in worker order, and the
- * optimizer update of that slice; a barrier. The math is @dnn/nn's.
+ * batches it runs the steps: for a multilayer perceptron, the split plan's
+ * (split-step.ts); for any other network, per batch: forward and backward on
+ * its slice of the rows into its own gradient buffer; a barrier; the sum of
+ * every worker's gradient over its slice of the parameters, in worker order,
+ * and the optimizer update of that slice; a barrier. Asked to predict, it
+ * runs its share of the rows (pool-predict.ts). The math is @dnn/nn's.
  * @module
  */
 import {
@@ -23,6 +25,9 @@ import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { viewShared, type SharedViews } from './shared.ts';
+import { createPoolPredict } from './pool-predict.ts';
+import { splitPlan } from './split-plan.ts';
+import { createSplitStep, type SplitChunk } from './split-step.ts';
 import { workerPort } from './spawn.ts';
 
 const port = await workerPort();
@@ -34,6 +39,8 @@ let optimizer: Optimizer;
 let state: OptimizerState;
 let ws: ReturnType<typeof createWorkspace>;
 let kernels: Kernels;
+let splitStep: ReturnType<typeof createSplitStep> | null = null;
+let predict: ReturnType<typeof createPoolPredict>;
 
 port.onMessage((data) => {
   const msg = data as ToWorker;
@@ -48,10 +55,20 @@ port.onMessage((data) => {
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };
-      ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), fast.alloc);
-      // #13: the first dense layer skips its input's zeros, as on the cpu backend (its arena is in the region).
-      kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
+      // The main thread decided the plan (it allocated the split buffers or not).
+      const plan = layout.split && splitPlan(msg.spec);
+      if (plan) {
+        splitStep = createSplitStep({ plan, buffers: layout.split!, index: msg.index, workers: msg.workers, maxBatch: msg.maxBatch, views, kernels: fast, shared, optimizer, state });
+      } else {
+        ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), fast.alloc);
+        // #13: the first dense layer skips its input's zeros, as on the cpu backend (its arena is in the region).
+        kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
+      }
+      predict = createPoolPredict(msg.spec, fast, (n) => shared.alloc(n), msg.index, msg.workers);
       send({ type: 'ready', index: msg.index, kernels: fast.path });
+    } else if (msg.type === 'predict') {
+      predict(msg, views.params, views.x, views.labels);
+      send({ type: 'done', index: init.index });
     } else {
       trainChunk(msg);
       send({ type: 'done', index: init.index });
@@ -66,6 +83,11 @@ port.onMessage((data) => {
 function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
   const { index, workers, fault } = init;
   const { params, grads, x, labels, order, losses, control } = views;
+  if (splitStep) {
+    const chunk: SplitChunk = { ...m, rate: (i) => rateOf(m.lr, i) };
+    losses[index] = splitStep(chunk, (step) => fault && fault.worker === index && fault.step === step && injectFault(fault.kind));
+    return;
+  }
   const mine = grads[index];
   const n = params.length;
   const pLo = Math.floor((index * n) / workers);

@@ -10,15 +10,9 @@ import {
   BACKEND_INTERFACE_VERSION,
   checkState,
   createOptimizer,
-  createWorkspace,
-  forward,
-  kernelsOver,
-  loadBatch,
-  outputWidth,
+  outputSize,
   simdSetting,
   sparseFirstLayerBytes,
-  sparseInputBuffer,
-  withSparseFirstLayer,
   workspaceFloats,
   type Backend,
   type Dataset,
@@ -28,6 +22,8 @@ import {
 import { abortPool } from './barrier.ts';
 import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
+import { predictRegionBytes } from './pool-predict.ts';
+import { allocateSplitBuffers, splitPlan, splitRegionBytes } from './split-plan.ts';
 import { spawnWorker, type WorkerHandle } from './spawn.ts';
 
 export interface WorkersOptions {
@@ -94,16 +90,23 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   const optimizer = createOptimizer(opts.optimizer);
   const env = simdSetting();
   const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
+  // With several workers, a multilayer perceptron splits its first layer by units (split-plan.ts);
+  // other networks train data-parallel, and one worker, having nothing to split, runs the cpu backend's step.
+  const plan = n > 1 ? splitPlan(spec) : null;
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
     workers: n,
-    // Each worker's workspace, GEMM scratch, and the sparse first layer's index and W^T.
-    regionBytes: 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / n)),
+    // Each worker's workspace, GEMM scratch, and the sparse first layer's index and W^T; and its predictor's.
+    regionBytes:
+      (plan
+        ? splitRegionBytes(spec, plan, opts.maxBatch, n)
+        : 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / n))) + predictRegionBytes(spec),
     x: data.x,
     labels: data.labels,
     rows: data.count,
   });
+  if (plan) layout.split = allocateSplitBuffers(shared, plan, opts.maxBatch);
   const views = viewShared(shared, layout);
   views.params.set(opts.params);
 
@@ -154,12 +157,13 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
   }
 
   let steps = 0;
-  const fast = kernelsOver(shared);
-  const ws = createWorkspace(spec, 256, fast.alloc);
-  // Evaluation skips the input's zeros as training does (and as the cpu backend's does).
-  const kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
-  const identity = new Uint32Array(256);
-  const width = outputWidth(ws);
+  const width = outputSize(spec);
+  /** Posts `msg` to every worker and waits until all are done. */
+  const onAll = (msg: ToWorker) => {
+    const done = new Promise<void>((resolve, reject) => (pending = { replies: n, resolve, reject }));
+    for (const h of handles) h.post(msg);
+    return done;
+  };
 
   const dispose = async () => {
     if (disposed) return;
@@ -173,10 +177,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
       if (failure) throw failure;
       if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
       views.order.set(order.subarray(start, start + count), start);
-      const done = new Promise<void>((resolve, reject) => (pending = { replies: n, resolve, reject }));
-      const msg: ToWorker = { type: 'train', start, count, batchSize, lr, firstStep: steps + 1 };
-      for (const h of handles) h.post(msg);
-      await done;
+      await onAll({ type: 'train', start, count, batchSize, lr, firstStep: steps + 1 });
       steps += Math.ceil(count / batchSize);
       let lossSum = 0;
       for (let w = 0; w < n; w++) lossSum += views.losses[w];
@@ -184,15 +185,15 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     },
     async predict(d: Dataset, from, to) {
       if (failure) throw failure;
-      // Between chunks the workers are idle, so the main thread may read the parameters.
-      const out = new Float32Array((to - from) * width);
-      for (let r = from; r < to; r += 256) {
-        const rows = Math.min(256, to - r);
-        for (let i = 0; i < rows; i++) identity[i] = r + i;
-        loadBatch(ws, d.x, d.labels, identity, 0, rows);
-        out.set(forward(ws, views.params, rows, kernels).subarray(0, rows * width), (r - from) * width);
+      // Every worker predicts its share of the rows (pool-predict.ts).
+      const out = new SharedArrayBuffer(Math.max(0, to - from) * width * 4);
+      if (to > from) {
+        // The training rows are there already; other rows are copied where the workers can read
+        // them, on every call (a caller may refill its arrays between calls).
+        const copy = d.x === data.x ? null : sharedCopy(d, from, to);
+        await onAll({ type: 'predict', from, to, x: copy?.x ?? null, xType: d.x instanceof Uint8Array ? 'u8' : 'f32', labels: copy?.labels ?? null, firstRow: copy ? from : 0, out });
       }
-      return out;
+      return new Float32Array(out).slice();
     },
     async getParams() {
       return Float32Array.from(views.params);
@@ -209,4 +210,14 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
     },
     dispose,
   };
+}
+
+/** Rows [from, to) of `d` and their labels in SharedArrayBuffers, for the workers to read. */
+function sharedCopy(d: Dataset, from: number, to: number): { x: SharedArrayBuffer; labels: SharedArrayBuffer } {
+  const bytes = d.x.BYTES_PER_ELEMENT * d.features;
+  const x = new SharedArrayBuffer((to - from) * bytes);
+  new Uint8Array(x).set(new Uint8Array(d.x.buffer, d.x.byteOffset + from * bytes, (to - from) * bytes));
+  const labels = new SharedArrayBuffer(to - from);
+  new Uint8Array(labels).set(d.labels.subarray(from, to));
+  return { x, labels };
 }

@@ -55,6 +55,7 @@ export {
   computeGradients,
   outputWidth,
 } from './network.ts';
+export { denseForward, denseParamGradients } from './mlp-step.ts';
 export { type LayerKernel, type LayerPass, type LayerTable } from './layers/layer.ts';
 export { referenceLayers, fastLayers } from './layers/tables.ts';
 export { dropoutHash, dropoutKeeps } from './layers/dropout.ts';

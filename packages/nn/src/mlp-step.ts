@@ -90,18 +90,41 @@ export function mlpForward(ws: MlpWorkspace, params: FloatArray, rows: number, k
   const acts = ws.acts;
   for (let l = 0; l < layers.length; l++) {
     const { inputs, outputs, weight, bias } = layers[l];
-    const z = ws.z[l];
-    // Z = X W^T + b, with W stored [out, in].
-    kernels.gemm(false, true, rows, outputs, inputs, 1, ws.a[l], params.subarray(weight, weight + inputs * outputs), 0, z);
-    const b = params.subarray(bias, bias + outputs);
-    // ReLU, the default, adds the bias and activates in one pass; the others take two.
-    if (acts[l] === 'relu') biasRelu(rows, outputs, z, b, ws.a[l + 1]);
-    else {
-      addBias(rows, outputs, z, b);
-      activate(acts[l], rows, outputs, z, ws.a[l + 1]);
-    }
+    denseForward(kernels, acts[l], rows, inputs, outputs, ws.a[l], params.subarray(weight, weight + inputs * outputs), params.subarray(bias, bias + outputs), ws.z[l], ws.a[l + 1]);
   }
   return ws.a[layers.length];
+}
+
+/**
+ * One dense layer: z = x W^T + b and a = act(z) for `rows` rows, with W
+ * stored [outputs, inputs]. The MLP step's layer; exported so that a worker
+ * owning some of a layer's units computes them with the same math.
+ */
+export function denseForward(
+  kernels: Kernels,
+  act: ActivationName,
+  rows: number,
+  inputs: number,
+  outputs: number,
+  x: FloatArray,
+  w: FloatArray,
+  b: FloatArray,
+  z: FloatArray,
+  a: FloatArray,
+): void {
+  kernels.gemm(false, true, rows, outputs, inputs, 1, x, w, 0, z);
+  // ReLU, the default, adds the bias and activates in one pass; the others take two.
+  if (act === 'relu') biasRelu(rows, outputs, z, b, a);
+  else {
+    addBias(rows, outputs, z, b);
+    activate(act, rows, outputs, z, a);
+  }
+}
+
+/** A dense layer's parameter gradients from dz, the gradient of its pre-activation: dW = dz^T x (every weight gets its own input times its node's delta) and db, dz's column sums. */
+export function denseParamGradients(kernels: Kernels, rows: number, inputs: number, outputs: number, dz: FloatArray, x: FloatArray, gw: FloatArray, gb: FloatArray): void {
+  kernels.gemm(true, false, outputs, inputs, rows, 1, dz, x, 0, gw);
+  sumRows(rows, outputs, dz, gb);
 }
 
 /**
@@ -125,22 +148,23 @@ export function mlpLossAndOutputGrad(ws: MlpWorkspace, rows: number, batch = row
 
 /**
  * Backpropagates `ws.delta` (set by lossAndOutputGrad) and writes every
- * parameter's gradient into `grads`, laid out like the parameters.
+ * parameter's gradient into `grads`, laid out like the parameters; with
+ * `inputGrad`, also the gradient with respect to the input rows (rows x
+ * inputSize), for a worker that owns the layers after the first.
  */
-export function mlpBackward(ws: MlpWorkspace, params: FloatArray, grads: FloatArray, rows: number, kernels: Kernels = referenceKernels): void {
+export function mlpBackward(ws: MlpWorkspace, params: FloatArray, grads: FloatArray, rows: number, kernels: Kernels = referenceKernels, inputGrad?: FloatArray): void {
   const { layers } = ws.layout;
   const acts = ws.spec.activations;
   let delta = ws.delta;
   let spare = ws.deltaPrev;
   for (let l = layers.length - 1; l >= 0; l--) {
     const { inputs, outputs, weight, bias } = layers[l];
-    // dW = dZ^T X: every weight gets its own input times its node's delta
-    // (the seed left the input out).
-    kernels.gemm(true, false, outputs, inputs, rows, 1, delta, ws.a[l], 0, grads.subarray(weight, weight + inputs * outputs));
-    sumRows(rows, outputs, delta, grads.subarray(bias, bias + outputs));
-    if (l === 0) break;
+    // (The seed left the input out of dW.)
+    denseParamGradients(kernels, rows, inputs, outputs, delta, ws.a[l], grads.subarray(weight, weight + inputs * outputs), grads.subarray(bias, bias + outputs));
+    if (l === 0 && !inputGrad) break;
     // dA_prev = dZ W, then through the previous layer's activation.
-    kernels.gemm(false, false, rows, inputs, outputs, 1, delta, params.subarray(weight, weight + inputs * outputs), 0, spare);
+    kernels.gemm(false, false, rows, inputs, outputs, 1, delta, params.subarray(weight, weight + inputs * outputs), 0, l === 0 ? inputGrad! : spare);
+    if (l === 0) break;
     activateBackward(acts[l - 1], rows, inputs, ws.z[l - 1], ws.a[l], spare, spare);
     const t = delta;
     delta = spare;
@@ -148,7 +172,7 @@ export function mlpBackward(ws: MlpWorkspace, params: FloatArray, grads: FloatAr
   }
 }
 
-/** Forward, loss and backward for the loaded batch: the gradient of one step. Returns the summed loss. */
+/** Forward, loss and backward for the loaded batch: the gradient of one step (and with `inputGrad`, the input's). Returns the summed loss. */
 export function mlpGradients(
   ws: MlpWorkspace,
   params: FloatArray,
@@ -156,10 +180,11 @@ export function mlpGradients(
   rows: number,
   kernels: Kernels = referenceKernels,
   batch = rows,
+  inputGrad?: FloatArray,
 ): number {
   mlpForward(ws, params, rows, kernels);
   const loss = mlpLossAndOutputGrad(ws, rows, batch);
-  mlpBackward(ws, params, grads, rows, kernels);
+  mlpBackward(ws, params, grads, rows, kernels, inputGrad);
   return loss;
 }
 

@@ -58,7 +58,8 @@ export function forward(ws: Workspace, params: FloatArray, rows: number, kernels
 /**
  * Forward, loss and backward for the loaded batch: the gradient of one step
  * (of the mean over `batch` rows). Returns the summed loss. `pass` gives
- * dropout its seed, step, and the batch row this slice starts at.
+ * dropout its seed, step, and the batch row this slice starts at, and the
+ * MLP step a buffer for the input's gradient (`inputGrad`).
  */
 export function computeGradients(
   ws: Workspace,
@@ -69,7 +70,9 @@ export function computeGradients(
   batch = rows,
   pass: PassOptions = {},
 ): number {
-  return ws.path === 'mlp' ? mlpGradients(ws, params, grads, rows, kernels, batch) : layersGradients(ws, params, grads, rows, kernels, batch, pass);
+  if (ws.path === 'mlp') return mlpGradients(ws, params, grads, rows, kernels, batch, pass.inputGrad);
+  if (pass.inputGrad) throw new Error('computeGradients: inputGrad is for the fused MLP step only');
+  return layersGradients(ws, params, grads, rows, kernels, batch, pass);
 }
 
 /** Values per example the workspace's network outputs. */

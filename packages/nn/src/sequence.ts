@@ -39,6 +39,12 @@ export interface PassOptions {
   seed?: number;
   step?: number;
   rowOffset?: number;
+  /**
+   * The fused MLP step only: where to write the gradient with respect to the
+   * input rows too (rows x input size), for a worker that owns the layers
+   * after the first (backend-cpu-workers).
+   */
+  inputGrad?: FloatArray;
 }
 
 type Float = Float32ArrayConstructor | Float64ArrayConstructor | ((n: number) => Float32Array);

@@ -12,6 +12,7 @@
 
 import { cscFromCsrFunc, nzIndexFunc, spmmFunc, transposeFunc } from './sparse-wat.mjs';
 import { biasReluFunc, reluBackwardFunc } from './rowwise-wat.mjs';
+import { convFuncs } from './conv-wat.mjs';
 
 const MR = 4;
 const NR = 8;
@@ -24,7 +25,7 @@ export function kernelsWat(variant, memory) {
     memory === 'shared'
       ? '(import "env" "memory" (memory 1 65536 shared))'
       : '(memory (export "memory") 1)';
-  const shared = memory === 'shared' ? [adamFunc(variant), nzIndexFunc(), cscFromCsrFunc(), spmmFunc(variant), biasReluFunc(), reluBackwardFunc()] : [];
+  const shared = memory === 'shared' ? [adamFunc(variant), nzIndexFunc(), cscFromCsrFunc(), spmmFunc(variant), biasReluFunc(), reluBackwardFunc(), ...convFuncs()] : [];
   return `(module\n  ${mem}\n${[gemmNTFunc(variant), gemmFunc(variant), transposeFunc(), ...shared].join('\n')}\n)\n`;
 }
 

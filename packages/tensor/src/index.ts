@@ -24,6 +24,8 @@ export {
   LECUN_A,
   LECUN_B,
 } from './activations.ts';
+export { type ConvGeometry, im2col, col2im, channelsToImages, imagesToChannels } from './conv.ts';
+export { maxPool2, maxPool2Backward } from './pool.ts';
 export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 export { randomArray, maxRelativeError } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';

@@ -1,5 +1,5 @@
 import { test, expect } from 'bun:test';
-import { createFastGemm, maxRelativeError, randomArray, Rng, type FloatArray } from '@dnn/tensor';
+import { createFastGemm, detectSharedSimd, maxRelativeError, randomArray, Rng, SharedKernels, type FloatArray } from '@dnn/tensor';
 import { referenceKernels } from '../kernels.ts';
 import { createLayersWorkspace, layersGradients } from '../sequence.ts';
 import { layerShapes, validateSpec, type LayerSpec, type LossName, type ModelSpec } from '../spec.ts';
@@ -52,8 +52,12 @@ for (const [name, shape, layers, loss] of cases) {
   });
 }
 
-/** One layer's pass over random data, with the given table and GEMM. */
-function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, seed: number) {
+/**
+ * One layer's pass over random data, with the given table and GEMM; `arena`
+ * puts every buffer in a WebAssembly arena, where the fast table's memory
+ * passes run in WebAssembly SIMD (plain arrays run their loops).
+ */
+function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, seed: number, arena = false) {
   const infos = layerShapes(spec);
   const info = infos[index];
   const rng = new Rng(seed);
@@ -63,36 +67,53 @@ function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, s
   const dy = randomArray(rng, rows * info.outSize);
   const table = fast ? fastLayers : referenceLayers;
   const kernel = table[info.spec.kind];
-  const scratch = (kernel.scratchFloats?.(info, rows, true) ?? []).map((n) => new Float32Array(n));
-  const grads = new Float32Array(size).fill(NaN);
-  const p: LayerPass = { info, rows, params, grads, gemm: fast ? createFastGemm().gemm : referenceKernels.gemm, training: true, seed: 9, step: 2, rowOffset: 4, scratch };
-  const y = new Float32Array(rows * info.outSize).fill(NaN);
-  const dx = new Float32Array(rows * info.inSize).fill(NaN);
-  kernel.forward(p, x, y);
-  kernel.backward(p, x, y, dy, dx);
+  const shared = arena ? SharedKernels.create() : null;
+  const make = (n: number, from?: Float32Array) => {
+    const a = shared ? shared.alloc(n) : new Float32Array(n);
+    if (from) a.set(from);
+    else a.fill(NaN);
+    return a;
+  };
+  const scratch = (kernel.scratchFloats?.(info, rows, true) ?? []).map((n) => make(n));
+  const grads = make(size);
+  const gemm = shared ? shared.gemm : fast ? createFastGemm().gemm : referenceKernels.gemm;
+  const p: LayerPass = { info, rows, params: make(size, params), grads, gemm, training: true, seed: 9, step: 2, rowOffset: 4, scratch };
+  const y = make(rows * info.outSize);
+  const dx = make(rows * info.inSize);
+  kernel.forward(p, make(x.length, x), y);
+  kernel.backward(p, make(x.length, x), y, make(dy.length, dy), dx);
   const own = info.weight ? grads.subarray(info.weight.offset, info.weight.offset + info.params) : new Float32Array(0);
   return { y, dx, grads: own };
 }
 
-const fastCases: [string, number[], LayerSpec][] = [
+/** Name, input shape, layer, and the tolerance (float32 sums of 400 products round further than of 25). */
+const fastCases: [string, number[], LayerSpec, number?][] = [
   ['conv 3x3 valid', [3, 11, 9], conv(5, 3)],
   ['conv 5x5 same', [2, 7, 13], conv(4, 5, 1, 'same')],
   ['conv 3x3 same stride 2', [4, 9, 8], conv(3, 3, 2, 'same')],
   ['conv 4x4 valid stride 2', [1, 10, 11], conv(7, 4, 2)],
   ['conv 1x1', [6, 5, 3], conv(2, 1)],
+  ['conv 5x5 valid, 16 channels in (the default CNN\'s second)', [16, 12, 12], conv(32, 5), 5e-5],
+  // 400 x 256 floats of col per image: chunks of 2 images (CHUNK_FLOATS), so batches of 3 and 7 end in a short one.
+  ['conv 5x5 valid on 16x20x20, in chunks of 2 images', [16, 20, 20], conv(4, 5), 5e-5],
   ['maxpool odd sides', [3, 7, 9], { kind: 'maxpool2d' }],
+  ['maxpool 24x24 (SIMD windows)', [16, 24, 24], { kind: 'maxpool2d' }],
   ['dense', [33], { kind: 'dense', out: 7 }],
 ];
 
-for (const [name, shape, layer] of fastCases) {
+for (const [name, shape, layer, tolerance = 1e-5] of fastCases) {
   test(`fast kernel matches the reference: ${name}, batches of 1, 3 and 7`, () => {
     const spec = validateSpec({ input: { shape, scale: 1 }, layers: [layer, ...(shape.length === 3 ? [{ kind: 'flatten' } as const] : [])], loss: 'mse' });
     for (const rows of [1, 3, 7]) {
       const ref = runLayer(spec, 0, rows, false, rows);
       const fast = runLayer(spec, 0, rows, true, rows);
+      // In a WebAssembly arena: the memory passes in WebAssembly SIMD (the TypeScript loops under DNN_SIMD=off).
+      const inArena = detectSharedSimd() === 'none' ? null : runLayer(spec, 0, rows, true, rows, true);
       for (const part of ['y', 'dx', 'grads'] as const) {
         const e = maxRelativeError(fast[part], ref[part]);
-        expect(e, `${part}, ${rows} rows: relative error ${e}`).toBeLessThan(1e-5);
+        expect(e, `${part}, ${rows} rows: relative error ${e}`).toBeLessThan(tolerance);
+        const ea = inArena ? maxRelativeError(inArena[part], ref[part]) : 0;
+        expect(ea, `${part}, ${rows} rows, arena: relative error ${ea}`).toBeLessThan(tolerance);
       }
       expect(!ref.dx.some(Number.isNaN) && !ref.y.some(Number.isNaN), 'every output written').toBeTruthy();
     }
@@ -160,18 +181,32 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
   const rng = new Rng(8);
   const rows = 7;
   const x = randomArray(rng, rows * 2 * 13 * 12, 0, 255);
-  const run = (fast: boolean) => {
-    const ws = createLayersWorkspace(spec, rows);
+  const run = (fast: boolean, arena = false) => {
+    // fastKernels() allocates in its WebAssembly arena (with DNN_SIMD=off too, computing with the loops).
+    const kernels = fast ? fastKernels() : referenceKernels;
+    const ws = createLayersWorkspace(spec, rows, arena && kernels.alloc ? kernels.alloc : Float32Array);
     for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] / 255;
     for (let r = 0; r < rows; r++) ws.labels[r] = r % 4;
-    const grads = new Float32Array(params.length);
-    const loss = layersGradients(ws, params, grads, rows, fast ? fastKernels() : referenceKernels, rows, { seed: 3, step: 1 });
+    const grads = arena && kernels.alloc ? kernels.alloc(params.length) : new Float32Array(params.length);
+    const p = arena && kernels.alloc ? kernels.alloc(params.length) : new Float32Array(params.length);
+    p.set(params);
+    const loss = layersGradients(ws, p, grads, rows, kernels, rows, { seed: 3, step: 1 });
     return { loss, grads, out: Float32Array.from(ws.a[ws.a.length - 1].subarray(0, rows * 4)) };
   };
   const ref = run(false);
-  const fast = run(true);
-  expect(Math.abs(fast.loss - ref.loss) / ref.loss, `loss ${fast.loss} vs ${ref.loss}`).toBeLessThan(1e-5);
-  expect(maxRelativeError(fast.out, ref.out)).toBeLessThan(1e-5);
-  const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
-  expect(e, `gradients differ by ${e}`).toBeLessThan(1e-4);
+  for (const fast of [run(true), run(true, true)]) {
+    expect(Math.abs(fast.loss - ref.loss) / ref.loss, `loss ${fast.loss} vs ${ref.loss}`).toBeLessThan(1e-5);
+    expect(maxRelativeError(fast.out, ref.out)).toBeLessThan(1e-5);
+    const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
+    expect(e, `gradients differ by ${e}`).toBeLessThan(1e-4);
+  }
+});
+
+test('the im2col conv cuts a batch into chunks of CHUNK_FLOATS of col (the chunked case above has several)', async () => {
+  const { chunkRows, CHUNK_FLOATS } = await import('./conv2d-im2col.ts');
+  const spec = validateSpec({ input: { shape: [16, 20, 20], scale: 1 }, layers: [conv(4, 5), { kind: 'flatten' }], loss: 'mse' });
+  const info = layerShapes(spec)[0];
+  expect(chunkRows(info, 7)).toBe(Math.floor(CHUNK_FLOATS / (400 * 256)));
+  expect(chunkRows(info, 7)).toBe(2);
+  expect(chunkRows(info, 1)).toBe(1);
 });

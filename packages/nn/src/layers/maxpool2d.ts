@@ -2,10 +2,11 @@
  * 2x2 max pooling with stride 2, NCHW; an odd last row or column is dropped
  * (PyTorch's default). The gradient goes to the first maximum of each
  * window in row-major order. The reference loops over a general window; the
- * fast kernel reads the four values of each window directly.
+ * fast kernel is @dnn/tensor's maxPool2 (four values of each window read
+ * directly; WebAssembly SIMD on arena buffers).
  * @module
  */
-import type { FloatArray } from '@dnn/tensor';
+import { maxPool2, maxPool2Backward, type FloatArray } from '@dnn/tensor';
 import type { LayerInfo } from '../spec.ts';
 import type { LayerKernel } from './layer.ts';
 
@@ -53,42 +54,12 @@ export const referenceMaxPool2d: LayerKernel = {
 
 export const fastMaxPool2d: LayerKernel = {
   forward(p, x, y) {
-    const { C, H, W, OH, OW } = geometry(p.info);
-    let o = 0;
-    for (let rc = 0; rc < p.rows * C; rc++) {
-      const plane = rc * H * W;
-      for (let oy = 0; oy < OH; oy++) {
-        let i = plane + 2 * oy * W;
-        for (let ox = 0; ox < OW; ox++, i += 2) {
-          const a = x[i];
-          const b = x[i + 1];
-          const c = x[i + W];
-          const d = x[i + W + 1];
-          const ab = b > a ? b : a;
-          const cd = d > c ? d : c;
-          y[o++] = cd > ab ? cd : ab;
-        }
-      }
-    }
+    const { C, H, W } = geometry(p.info);
+    maxPool2(p.rows * C, H, W, x, y);
   },
   backward(p, x, _y, dy, dx) {
     if (!dx) return;
-    const { C, H, W, OH, OW } = geometry(p.info);
-    dx.fill(0, 0, p.rows * C * H * W);
-    let o = 0;
-    for (let rc = 0; rc < p.rows * C; rc++) {
-      const plane = rc * H * W;
-      for (let oy = 0; oy < OH; oy++) {
-        let i = plane + 2 * oy * W;
-        for (let ox = 0; ox < OW; ox++, i += 2) {
-          // The first maximum in row-major order, as the reference.
-          let best = i;
-          if (x[i + 1] > x[best]) best = i + 1;
-          if (x[i + W] > x[best]) best = i + W;
-          if (x[i + W + 1] > x[best]) best = i + W + 1;
-          dx[best] += dy[o++];
-        }
-      }
-    }
+    const { C, H, W } = geometry(p.info);
+    maxPool2Backward(p.rows * C, H, W, x, dy, dx);
   },
 };

@@ -43,6 +43,12 @@ export interface SharedExports {
   spmm(pStart: number, pIdx: number, outer: number, pCoef: number, cso: number, csi: number, pDense: number, ld: number, n: number, pOut: number, outT: number): void;
   biasRelu(px: number, pb: number, py: number, rows: number, cols: number): void;
   reluBackward(px: number, pdy: number, pdx: number, n: number): void;
+  im2col(px: number, pcol: number, C: number, H: number, W: number, k: number, s: number, pad: number, OH: number, OW: number, rows: number): void;
+  col2im(pdx: number, pdcol: number, C: number, H: number, W: number, k: number, s: number, pad: number, OH: number, OW: number, rows: number): void;
+  channelsToImages(pt: number, pb: number, py: number, O: number, rows: number, P: number, relu: number): void;
+  imagesToChannels(py: number, pdy: number, pt: number, pdb: number, O: number, rows: number, P: number, relu: number): void;
+  maxPool2(px: number, py: number, planes: number, H: number, W: number, OH: number, OW: number): void;
+  maxPool2Backward(px: number, pdy: number, pdx: number, planes: number, H: number, W: number, OH: number, OW: number): void;
 }
 
 /** The best level the shared-memory kernels validate at, or 'none'. */
