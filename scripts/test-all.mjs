@@ -21,7 +21,7 @@
 // is missing fails instead of skipping (scripts/testing/capabilities.ts,
 // told through DNN_TEST_REQUIRE), and a runtime that cannot run fails its
 // pass. `--allow-missing chromium,webgpu` lets a developer's machine lack them.
-// Usage: node scripts/test-all.mjs [--only node,node22,node24,bun,deno,node-nosimd,typecheck,packed]
+// Usage: node scripts/test-all.mjs [--only typecheck,node,node22,node24,bun,deno,node-nosimd,packed]
 //          [--allow-missing webgpu,chromium,python3-torch,bun,deno,node22,node24] [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -32,7 +32,8 @@ const root = new URL('..', import.meta.url).pathname;
 /** What a test may need (scripts/testing/capabilities.ts), then the runtimes a pass needs. */
 const TEST_CAPABILITIES = ['webgpu', 'chromium', 'python3-torch'];
 const CAPABILITIES = [...TEST_CAPABILITIES, 'bun', 'deno', 'node22', 'node24'];
-const PASSES = ['node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'typecheck', 'packed'];
+// typecheck first: a type error shows in seconds, before the runtimes' minutes.
+const PASSES = ['typecheck', 'node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'packed'];
 
 const args = process.argv.slice(2);
 /** Removes `--flag value` from args and returns value's comma-separated list, or undefined. */
