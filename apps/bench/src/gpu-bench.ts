@@ -4,8 +4,9 @@
  * (and that runs here on the software adapter). Prints, in order: the
  * adapter; parity of training steps against the CPU backend; dispatches and
  * command buffers per step and bytes read back per epoch; epoch times of the
- * default MLP at batch 100 and 1000; GEMM GFLOP/s; PyTorch CUDA on the same
- * work when python3 has torch and CUDA; a table of ratios.
+ * default MLP at batch 100 and 1000 and of the default CNN at batch 100; GEMM
+ * GFLOP/s; PyTorch CUDA on the same work when python3 has torch and CUDA; a
+ * table of ratios.
  *
  *   node gpu-bench.js [--quick] [--parity-steps N] [--epoch-rows N] [--gemm 1024,4096] [--torch PATH|none]
  *
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Rng } from '@dnn/tensor';
-import { cpuBackend, defaultSpec, fit, initParams, type Backend, type Dataset, type FitEvent, type ModelSpec } from '@dnn/nn';
+import { cpuBackend, defaultCnnSpec, defaultSpec, fit, initParams, type Backend, type Dataset, type FitEvent, type ModelSpec, validateSpec } from '@dnn/nn';
 import { webgpuBackend, describeAdapter, createGpuGemm, type GpuContext } from '@dnn/backend-webgpu';
 import { countingDevice, type GpuCounts } from './gpu-counters.ts';
 import { gflops } from './timing.ts';
@@ -34,17 +35,31 @@ const { values } = parseArgs({
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const say = (s = '') => console.log(s);
 const ROWS = 60000;
-const BATCHES = [100, 1000];
 
 /**
- * Networks checked step by step against the CPU and timed per epoch. The
- * default CNN (defaultCnnSpec) joins this list once the webgpu backend runs
- * convolution layers (issue #14): add { name, spec } here and both sections
- * cover it.
+ * Networks checked step by step against the CPU and timed per epoch at each
+ * of their batch sizes; `short` names them in the table and to gpu_torch.py.
  */
-const NETWORKS: { name: string; spec: () => ModelSpec }[] = [{ name: 'MLP 784-400-200-10 (relu, softmax, cross-entropy)', spec: () => defaultSpec() }];
-const QUICK_NETWORKS: typeof NETWORKS = [{ name: 'MLP 784-32-16-10 (--quick: a narrow twin of the default)', spec: () => defaultSpec({ hidden: [32, 16] }) }];
-const CNN_PENDING = 'CNN: skipped, the webgpu backend runs dense layers only so far (the cpu and workers backends run it)';
+interface Network {
+  short: 'mlp' | 'cnn';
+  name: string;
+  spec: () => ModelSpec;
+  batches: number[];
+}
+const NETWORKS: Network[] = [
+  { short: 'mlp', name: 'MLP 784-400-200-10 (relu, softmax, cross-entropy)', spec: () => defaultSpec(), batches: [100, 1000] },
+  { short: 'cnn', name: 'CNN conv16x5,relu,pool2,conv32x5,relu,pool2,flatten,dense128,relu,dense10 (the default CNN)', spec: () => defaultCnnSpec(), batches: [100] },
+];
+const QUICK_NETWORKS: Network[] = [
+  { short: 'mlp', name: 'MLP 784-32-16-10 (--quick: a narrow twin of the default)', spec: () => defaultSpec({ hidden: [32, 16] }), batches: [100, 1000] },
+  { short: 'cnn', name: 'CNN conv2x5,relu,pool2,conv4x5,relu,pool2,flatten,dense16,relu,dense10 (--quick: a narrow twin of the default)', spec: quickCnn, batches: [100] },
+];
+
+/** The default CNN with an eighth of its channels and units: the same kernels, a fraction of the work. */
+function quickCnn(): ModelSpec {
+  const s = defaultCnnSpec();
+  return validateSpec({ ...s, layers: s.layers.map((l) => (l.kind === 'conv2d' || (l.kind === 'dense' && l.out !== 10) ? { ...l, out: l.out / 8 } : l)) });
+}
 
 /** Random bytes of MNIST's shape: timing and parity do not depend on the values. */
 function syntheticData(rows: number, features: number, classes: number, seed: number): Dataset {
@@ -110,7 +125,6 @@ for (const net of networks) {
   say(`  ${net.name}: worst loss relative difference ${worst.toExponential(2)}, parameters ${(maxDiff / maxAbs).toExponential(2)} of the largest -> ${ok ? 'OK' : 'MISMATCH'}`);
   await gpu.dispose();
 }
-say(`  ${CNN_PENDING}`);
 
 // 3. Epoch times, with dispatches and command buffers per step and bytes read back, counted over the timed epoch.
 const epochRows = Number(values['epoch-rows'] ?? (quick ? 1000 : software ? 2000 : ROWS));
@@ -119,7 +133,7 @@ const scaled = epochRows < ROWS ? `${epochRows} rows timed, scaled to ${ROWS} (a
 say(`\n== epochs: Adam, lr 1e-3, ${scaled}; the second epoch is timed (the first compiles pipelines)`);
 const epochs: Record<string, number> = {};
 for (const net of networks) {
-  for (const batch of BATCHES) {
+  for (const batch of net.batches) {
     let mark = { ...counts };
     let timed = { ...counts };
     const onEvent = (e: FitEvent) => {
@@ -136,7 +150,6 @@ for (const net of networks) {
     );
   }
 }
-say(`  ${CNN_PENDING}`);
 
 // 4. GEMM.
 const gemmSizes = values.gemm ? values.gemm.split(',').map(Number) : quick ? [64, 128] : software ? [128, 256] : [1024, 4096];
@@ -167,11 +180,12 @@ const hasTorch = values.torch !== 'none' && existsSync(script) && spawnSync('pyt
 if (!hasTorch) {
   say(`  skipped: ${values.torch === 'none' ? '--torch none' : !existsSync(script) ? `no ${script}` : 'python3 cannot import torch, or torch sees no CUDA device'}`);
 } else {
-  const r = spawnSync('python3', [script, '--rows', String(ROWS), '--batches', BATCHES.join(','), '--gemm', gemmSizes.join(',')], { encoding: 'utf8' });
+  const batches = (short: string) => NETWORKS.find((n) => n.short === short)!.batches.join(',');
+  const r = spawnSync('python3', [script, '--rows', String(ROWS), '--batches', batches('mlp'), '--cnn-batches', batches('cnn'), '--gemm', gemmSizes.join(',')], { encoding: 'utf8' });
   for (const line of (r.stdout ?? '').split('\n')) {
     if (!line.startsWith('{')) continue;
-    const row = JSON.parse(line) as { batch?: number; secondsPerEpoch?: number; gemm?: number; gflops?: number; device?: string };
-    if (row.batch) torch[`epoch ${row.batch}`] = row.secondsPerEpoch!;
+    const row = JSON.parse(line) as { network?: string; batch?: number; secondsPerEpoch?: number; gemm?: number; gflops?: number; device?: string };
+    if (row.batch) torch[`${row.network ?? 'mlp'} ${row.batch}`] = row.secondsPerEpoch!;
     if (row.gemm) torch[`gemm ${row.gemm}`] = row.gflops!;
     say(`  ${line}`);
   }
@@ -183,7 +197,7 @@ say('\n== summary (WebGPU / PyTorch: below 1 means WebGPU is faster for times, s
 say(`  ${'measure'.padEnd(40)} ${'webgpu'.padStart(10)} ${'pytorch'.padStart(10)} ${'ratio'.padStart(8)}`);
 const row = (name: string, ours: number, theirs: number | undefined) =>
   say(`  ${name.padEnd(40)} ${fmt(ours, 3).padStart(10)} ${(theirs === undefined ? '-' : fmt(theirs, 3)).padStart(10)} ${(theirs === undefined ? '-' : fmt(ours / theirs, 2)).padStart(8)}`);
-for (const net of networks) for (const b of BATCHES) row(`epoch s, ${net.name.split(' ')[1]}, batch ${b}`, epochs[`${net.name} ${b}`], quick ? undefined : torch[`epoch ${b}`]);
+for (const net of networks) for (const b of net.batches) row(`epoch s, ${net.short.toUpperCase()}, batch ${b}`, epochs[`${net.name} ${b}`], quick ? undefined : torch[`${net.short} ${b}`]);
 for (const n of gemmSizes) row(`GEMM GFLOP/s, ${n} cubed`, gemmRates[n], torch[`gemm ${n}`]);
 say(`  parity: ${parityOk ? 'OK' : 'MISMATCH'}`);
 process.exit(parityOk ? 0 : 1);

@@ -51,10 +51,15 @@ skipIf(skip)('npm run gpu:bundle writes a bundle under 60 MiB whose run.sh runs 
     const sections = ['== adapter', '== parity', '== epochs', '== GEMM', '== PyTorch CUDA', '== summary'].map((s) => text.indexOf(s));
     expect(sections.every((at, i) => at >= 0 && (i === 0 || at > sections[i - 1])), `sections in order: ${sections}`).toBeTruthy();
     expect(text).toMatch(/run\.sh: node v22\./);
-    expect(text).toMatch(/-> OK/);
+    expect(text).toMatch(/MLP[^\n]*-> OK/);
+    expect(text).toMatch(/CNN[^\n]*-> OK/);
     expect(text).toMatch(/parity: OK/);
-    // The quick network has three dense layers: 3L + 2 dispatches a step.
-    expect(text).toMatch(/batch {2}100: [\d.]+ s per 60000-row epoch; 11\.0 dispatches/);
+    // The quick MLP has three dense layers: 3L + 2 dispatches a step.
+    expect(text).toMatch(/MLP[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 11\.0 dispatches/);
+    // The CNN's step: 9 forward (the gather, im2col and GEMM per conv, pools, dense GEMMs), the loss, 12 backward with
+    // each conv's weight gradient split over the batch's pixels (one more dispatch each), the optimizer.
+    expect(text).toMatch(/CNN[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 25\.0 dispatches/);
+    expect(text).toMatch(/epoch s, CNN, batch 100/);
     expect(text).toMatch(/GEMM GFLOP\/s, 128 cubed/);
     if (debNote) expect(text).toMatch(new RegExp(`run\\.sh: ${debNote} from ${debs}; LD_LIBRARY_PATH=[^\\n]*/usr/lib/x86_64-linux-gnu`));
     const torch = spawnSync('python3', ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)']).status === 0;

@@ -97,7 +97,6 @@ $('train').addEventListener('click', () => {
   const act = $<HTMLSelectElement>('activation').value;
   let spec;
   try {
-    if (network.value === 'cnn' && select.value === 'webgpu') throw new Error('the webgpu backend runs dense layers only so far; pick workers or cpu for the CNN');
     spec =
       network.value === 'cnn'
         ? defaultCnnSpec()

@@ -14,18 +14,19 @@ import { bufferPool, COPY_DST, MAP_READ, UNIFORM } from './gpu-buffers.ts';
 import { datasetCache, upload, type DeviceDataset } from './gpu-uploads.ts';
 import { pipelineCache } from './pipeline-cache.ts';
 import { mapStaging, readLarge } from './readback.ts';
-import { encodePass, predictPass, trainStep, type MlpView, type ScheduleContext, type Workspace } from './step-schedule.ts';
+import { layerPlan } from './layer-schedule.ts';
+import { encodePass, predictPass, trainStep, type MlpView, type ScheduleContext, type StepPlan, type TrainerCore, type Workspace } from './step-schedule.ts';
 import { STEP_BYTES } from './wgsl.ts';
 import { gemmTiles } from './wgsl-gemm.ts';
 
 /**
- * The one place the spec is read: the dense layers the GPU kernels run,
- * from the layer list's MLP view (@dnn/nn's `mlpView`); any other list is
- * refused with one line.
+ * The dense layers of a dense-only list, from its MLP view (@dnn/nn's
+ * `mlpView`): those run the fused MLP schedule. Null for any other list,
+ * which runs layer by layer (layer-schedule.ts).
  */
-export function gpuNet(spec: ModelSpec): MlpView {
+export function gpuNet(spec: ModelSpec): MlpView | null {
   const mlp = mlpView(spec);
-  if (!mlp) throw new Error('the webgpu backend runs dense layers only so far; use --backend cpu or workers');
+  if (!mlp) return null;
   const layout = paramLayout(mlp);
   return {
     inputSize: mlp.inputSize,
@@ -38,30 +39,60 @@ export function gpuNet(spec: ModelSpec): MlpView {
   };
 }
 
+/** The fused MLP schedule's buffers and plan. */
+function mlpPlan(sc: Omit<ScheduleContext, 'net' | 'ws'>, core: TrainerCore, net: MlpView, maxBatch: number): StepPlan {
+  const f32s = (n: number) => n * 4;
+  const widest = Math.max(...net.layers.map((l) => Math.max(l.inputs, l.outputs)));
+  const ws: Workspace = {
+    ...core,
+    a: [sc.pool.storage(f32s(maxBatch * net.inputSize)), ...net.layers.map((l) => sc.pool.storage(f32s(maxBatch * l.outputs)))],
+    z: net.layers.map((l) => sc.pool.storage(f32s(maxBatch * l.outputs))),
+    delta: [sc.pool.storage(f32s(maxBatch * widest)), sc.pool.storage(f32s(maxBatch * widest))],
+  };
+  const full: ScheduleContext = { ...sc, net, ws };
+  return {
+    size: net.size,
+    outputSize: net.outputSize,
+    output: ws.a[net.layers.length],
+    trainStep: (rows, src, order) => trainStep(full, rows, src, order),
+    predictPass: (rows, src, idx) => predictPass(full, rows, src, idx),
+  };
+}
+
 export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): Promise<Trainer> {
   const { device } = ctx;
   const net = gpuNet(opts.spec);
-  const L = net.layers.length;
+  const size = paramLayout(opts.spec).size;
   const optimizer = createOptimizer(opts.optimizer);
   const maxBatch = Math.max(opts.maxBatch, 256);
   const pool = bufferPool(device);
   const f32s = (n: number) => n * 4;
 
-  // Allocation.
-  const widest = Math.max(...net.layers.map((l) => Math.max(l.inputs, l.outputs)));
-  const ws: Workspace = {
-    P: pool.storage(f32s(net.size)),
-    G: pool.storage(f32s(net.size)),
-    S: [pool.storage(f32s(optimizer.slotCount > 0 ? net.size : 0)), pool.storage(f32s(optimizer.slotCount > 1 ? net.size : 0))],
+  // Allocation: the buffers every schedule shares, then the network's own.
+  const core: TrainerCore = {
+    P: pool.storage(f32s(size)),
+    G: pool.storage(f32s(size)),
+    S: [pool.storage(f32s(optimizer.slotCount > 0 ? size : 0)), pool.storage(f32s(optimizer.slotCount > 1 ? size : 0))],
     step: pool.buffer(STEP_BYTES, UNIFORM | COPY_DST),
-    a: [pool.storage(f32s(maxBatch * net.inputSize)), ...net.layers.map((l) => pool.storage(f32s(maxBatch * l.outputs)))],
-    z: net.layers.map((l) => pool.storage(f32s(maxBatch * l.outputs))),
-    delta: [pool.storage(f32s(maxBatch * widest)), pool.storage(f32s(maxBatch * widest))],
     labels: pool.storage(f32s(maxBatch)),
     total: pool.storage(4),
   };
-  upload(device, ws.P, opts.params);
-  const staging = pool.buffer(Math.max(f32s(maxBatch * net.outputSize), 16), MAP_READ | COPY_DST);
+  upload(device, core.P, opts.params);
+  const { momentum, beta1, beta2, epsilon, name } = optimizer.config;
+  const sc = {
+    pool,
+    pipelines: pipelineCache(device),
+    tiles: gemmTiles(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupStorageSize),
+    optimizer: { name, momentum, beta1, beta2, epsilon },
+  };
+  let plan: StepPlan;
+  try {
+    plan = net ? mlpPlan(sc, core, net, maxBatch) : layerPlan(sc, core, opts.spec, maxBatch, opts.seed ?? 0, device.limits.maxStorageBufferBindingSize);
+  } catch (e) {
+    pool.destroyAll();
+    throw e;
+  }
+  const staging = pool.buffer(Math.max(f32s(maxBatch * plan.outputSize), 16), MAP_READ | COPY_DST);
   const onDevice = datasetCache(device, pool);
   const train = onDevice(opts.data);
   const order = pool.storage(f32s(opts.data.count));
@@ -69,22 +100,13 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
   let stepTable = pool.storage(STEP_BYTES * 64);
   let stepTableSteps = 64;
 
-  // Pipelines and schedules, built once per batch size.
-  const { momentum, beta1, beta2, epsilon, name } = optimizer.config;
-  const sc: ScheduleContext = {
-    net,
-    ws,
-    pool,
-    pipelines: pipelineCache(device),
-    tiles: gemmTiles(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupStorageSize),
-    optimizer: { name, momentum, beta1, beta2, epsilon },
-  };
+  // Schedules, built once per batch size.
   const memo = <K, V>(make: (k: K) => V) => {
     const m = new Map<K, V>();
     return (k: K) => m.get(k) ?? (m.set(k, make(k)), m.get(k)!);
   };
-  const stepSchedule = memo((rows: number) => trainStep(sc, rows, train, order));
-  const predictSchedules = memo((src: DeviceDataset) => memo((rows: number) => predictPass(sc, rows, src, predictOrder)));
+  const stepSchedule = memo((rows: number) => plan.trainStep(rows, train, order));
+  const predictSchedules = memo((src: DeviceDataset) => memo((rows: number) => plan.predictPass(rows, src, predictOrder)));
 
   /** One Step record per batch of a `train` call (each with its own rate), uploaded in one write. */
   const writeStepTable = (first: number, batches: { start: number }[], lr: LearningRates) => {
@@ -120,17 +142,17 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
     async train(ord, start, count, batchSize, lr) {
       alive();
       upload(device, order, ord.subarray(start, start + count), start * 4);
-      device.queue.writeBuffer(ws.total, 0, new Float32Array(1));
+      device.queue.writeBuffer(core.total, 0, new Float32Array(1));
       const batches: { start: number; rows: number }[] = [];
       for (let b = start; b < start + count; b += batchSize) batches.push({ start: b, rows: Math.min(batchSize, start + count - b) });
       writeStepTable(steps + 1, batches, lr);
       // Every step of this call in one command buffer, the loss sum's copy last.
       const enc = device.createCommandEncoder();
       batches.forEach((b, i) => {
-        enc.copyBufferToBuffer(stepTable, i * STEP_BYTES, ws.step, 0, STEP_BYTES);
+        enc.copyBufferToBuffer(stepTable, i * STEP_BYTES, core.step, 0, STEP_BYTES);
         encodePass(enc, stepSchedule(b.rows));
       });
-      enc.copyBufferToBuffer(ws.total, 0, staging, 0, 4);
+      enc.copyBufferToBuffer(core.total, 0, staging, 0, 4);
       device.queue.submit([enc.finish()]);
       steps += batches.length;
       const lossSum = (await mapStaging(staging, 4))[0];
@@ -140,34 +162,34 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
     async predict(d, from, to) {
       alive();
       const schedules = predictSchedules(onDevice(d));
-      const out = new Float32Array((to - from) * net.outputSize);
+      const out = new Float32Array((to - from) * plan.outputSize);
       for (let r = from; r < to; r += maxBatch) {
         const rows = Math.min(maxBatch, to - r);
         upload(device, predictOrder, Uint32Array.from({ length: rows }, (_, i) => r + i));
         writeStepTable(Math.max(steps, 1), [{ start: 0 }], 0);
         const enc = device.createCommandEncoder();
-        enc.copyBufferToBuffer(stepTable, 0, ws.step, 0, STEP_BYTES);
+        enc.copyBufferToBuffer(stepTable, 0, core.step, 0, STEP_BYTES);
         encodePass(enc, schedules(rows));
-        enc.copyBufferToBuffer(ws.a[L], 0, staging, 0, f32s(rows * net.outputSize));
+        enc.copyBufferToBuffer(plan.output, 0, staging, 0, f32s(rows * plan.outputSize));
         device.queue.submit([enc.finish()]);
-        out.set(await mapStaging(staging, f32s(rows * net.outputSize)), (r - from) * net.outputSize);
+        out.set(await mapStaging(staging, f32s(rows * plan.outputSize)), (r - from) * plan.outputSize);
       }
       return out;
     },
     async getParams() {
       alive();
-      return readLarge(device, ws.P, net.size);
+      return readLarge(device, core.P, size);
     },
     async getState(): Promise<TrainerState> {
       alive();
       const slots: Float32Array[] = [];
-      for (let i = 0; i < optimizer.slotCount; i++) slots.push(await readLarge(device, ws.S[i], net.size));
-      return { params: await readLarge(device, ws.P, net.size), slots, steps };
+      for (let i = 0; i < optimizer.slotCount; i++) slots.push(await readLarge(device, core.S[i], size));
+      return { params: await readLarge(device, core.P, size), slots, steps };
     },
     async setState(s) {
-      checkState(s, net.size, optimizer.slotCount);
-      upload(device, ws.P, s.params);
-      s.slots.forEach((x, i) => upload(device, ws.S[i], x));
+      checkState(s, size, optimizer.slotCount);
+      upload(device, core.P, s.params);
+      s.slots.forEach((x, i) => upload(device, core.S[i], x));
       steps = s.steps;
     },
     async dispose() {

@@ -32,19 +32,35 @@ export interface MlpView {
   inputScale: number;
 }
 
-/** The device buffers a schedule reads and writes. */
-export interface Workspace {
+/** The buffers every schedule shares: parameters, gradients, optimizer slots, the step's uniform, labels and the loss sum. */
+export interface TrainerCore {
   P: GPUBuffer;
   G: GPUBuffer;
   S: [GPUBuffer, GPUBuffer];
   step: GPUBuffer;
+  labels: GPUBuffer;
+  total: GPUBuffer;
+}
+
+/** What the trainer runs: a network's schedules over its own buffers. */
+export interface StepPlan {
+  /** Parameters. */
+  size: number;
+  /** Outputs per row. */
+  outputSize: number;
+  /** Where a predict pass leaves its outputs. */
+  output: GPUBuffer;
+  trainStep(rows: number, src: DeviceDataset, order: GPUBuffer): Dispatch[];
+  predictPass(rows: number, src: DeviceDataset, idx: GPUBuffer): Dispatch[];
+}
+
+/** The device buffers a schedule reads and writes. */
+export interface Workspace extends TrainerCore {
   /** a[0] the gathered input, a[i + 1] layer i's output. */
   a: GPUBuffer[];
   /** z[i] layer i's pre-activation. */
   z: GPUBuffer[];
   delta: [GPUBuffer, GPUBuffer];
-  labels: GPUBuffer;
-  total: GPUBuffer;
 }
 
 export interface ScheduleContext {
@@ -61,7 +77,8 @@ const ceil = (n: number, d: number) => Math.ceil(n / d);
 /** One GEMM dispatch: C = op(A) op(B) (m x n, depth k) at the given float offsets, with its epilogue's buffers. */
 export function gemmDispatch(
   c: Pick<ScheduleContext, 'pool' | 'pipelines' | 'tiles'>,
-  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles },
+  /** `splitK`: the depth each workgroup layer z sums (see GemmKernel.splitK). */
+  g: { A: GPUBuffer; B: GPUBuffer; C: GPUBuffer; m: number; n: number; k: number; offA?: number; offB?: number; offC?: number; offBias?: number; transA: boolean; transB: boolean; epilogue: GemmEpilogue; extra?: GPUBuffer[]; tile?: keyof GemmTiles; planeSize?: number; splitK?: number },
 ): Dispatch {
   const offA = g.offA ?? 0;
   const offB = g.offB ?? 0;
@@ -73,9 +90,12 @@ export function gemmDispatch(
     vecB: canVec4(g.transB ? g.k : g.n, offB),
     tile: g.tile ? c.tiles[g.tile] : pickTile(c.tiles, g.m, g.n),
     epilogue: g.epilogue,
+    nchw: g.planeSize !== undefined,
+    splitK: g.splitK !== undefined,
   };
-  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, 0]);
-  return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], gemmGroups(kernel, g.m, g.n));
+  const dims = c.pool.uniform([g.m, g.n, g.k, offA, offB, g.offC ?? 0, g.offBias ?? 0, g.planeSize ?? g.splitK ?? 0]);
+  const [x, y] = gemmGroups(kernel, g.m, g.n);
+  return c.pipelines.dispatch(gemmWgsl(kernel), [g.A, g.B, g.C, dims, ...(g.extra ?? [])], g.splitK ? [x, y, Math.ceil(g.k / g.splitK)] : [x, y]);
 }
 
 /** The activation a layer's GEMM epilogue applies (softmax is row-wise: the loss kernel or a softmax dispatch does it). */
@@ -146,7 +166,7 @@ export function encodePass(enc: GPUCommandEncoder, list: Dispatch[]): void {
   for (const d of list) {
     pass.setPipeline(d.pipeline);
     pass.setBindGroup(0, d.bind);
-    pass.dispatchWorkgroups(d.groups[0], d.groups[1]);
+    pass.dispatchWorkgroups(d.groups[0], d.groups[1], d.groups[2] ?? 1);
   }
   pass.end();
 }

@@ -27,6 +27,8 @@ export type GemmEpilogue =
   | { kind: 'store' }
   /** C = Z = acc + bias (bias at offBias in B's buffer); binding 4 gets Y = f(Z). */
   | { kind: 'bias-activation'; act: ElementwiseActivation }
+  /** C = acc + bias (bias at offBias in B's buffer). */
+  | { kind: 'bias' }
   /** C = acc f'(x, y), with x and y read from bindings 4 and 5. */
   | { kind: 'activation-backward'; act: ElementwiseActivation }
   /** B gains a column of ones: C[:, 0..n) = acc, and column n goes to offBias (the bias gradient). */
@@ -40,9 +42,23 @@ export interface GemmKernel {
   vecB: boolean;
   tile: GemmTile;
   epilogue: GemmEpilogue;
+  /**
+   * Set for a convolution's forward product (rows = images x P pixels,
+   * columns = channels, P in the uniform's last word): C is stored as NCHW
+   * images, element (row, col) at ((row / P) n + col) P + row % P.
+   */
+  nchw?: boolean;
+  /**
+   * Split-K, for the weight gradient of a convolution (depth = every pixel
+   * of the batch, outputs few): workgroup z sums depths [z P, z P + P) (P
+   * in the uniform's last word) and, with the 'weight-and-bias-grad'
+   * epilogue, writes its partial [m, n + 1] block at offC + z m (n + 1);
+   * a second kernel adds the blocks up.
+   */
+  splitK?: boolean;
 }
 
-/** Words of the uniform a GEMM reads: m, n, k, offA, offB, offC, offBias, pad. */
+/** Words of the uniform a GEMM reads: m, n, k, offA, offB, offC, offBias, and the plane size of an NCHW output (else unused). */
 export const GEMM_DIMS = `struct Dims { m: u32, n: u32, k: u32, offA: u32, offB: u32, offC: u32, offBias: u32, pad: u32 }`;
 
 /** Whether A (or B) can be read four floats at a time: its contiguous dimension and offset are multiples of four. */
@@ -144,6 +160,8 @@ export function gemmWgsl(k: GemmKernel): string {
   const BN = wgX * tn;
   const threads = wgX * wgY;
   const ep = k.epilogue;
+  // The depth range this workgroup sums.
+  const kEnd = k.splitK ? 'kEnd' : 'd.k';
   const onesColumn = ep.kind === 'weight-and-bias-grad';
   const elem = (vec: boolean) => (vec ? 'vec4<f32>' : 'f32');
   const extra =
@@ -162,7 +180,7 @@ export function gemmWgsl(k: GemmKernel): string {
     alongK: !k.transA,
     vec: k.vecA,
     index: (i, p) => (k.transA ? `d.offA + ${p} * d.m + ${i}` : `d.offA + ${i} * d.k + ${p}`),
-    inBounds: (i, p) => `${i} < d.m && ${p} < d.k`,
+    inBounds: (i, p) => `${i} < d.m && ${p} < ${kEnd}`,
     outside: () => 'vec4<f32>(0.0)',
     outsideScalar: () => '0.0',
   });
@@ -175,10 +193,11 @@ export function gemmWgsl(k: GemmKernel): string {
     alongK: k.transB,
     vec: k.vecB,
     index: (j, p) => (k.transB ? `d.offB + ${j} * d.k + ${p}` : `d.offB + ${p} * d.n + ${j}`),
-    inBounds: (j, p) => `${j} < d.n && ${p} < d.k`,
+    inBounds: (j, p) => `${j} < d.n && ${p} < ${kEnd}`,
     // The ones column sits at j = n (aligned when vec4 loads are used, since n is then a multiple of 4).
-    outside: (j, p) => (onesColumn ? `select(vec4<f32>(0.0), vec4<f32>(1.0, 0.0, 0.0, 0.0), ${j} == d.n && ${p} < d.k)` : 'vec4<f32>(0.0)'),
-    outsideScalar: (j, p) => (onesColumn ? `select(0.0, 1.0, ${j} == d.n && ${p} < d.k)` : '0.0'),
+    // Read along k (B transposed), the four values all belong to the ones column.
+    outside: (j, p) => (onesColumn ? `select(vec4<f32>(0.0), vec4<f32>(${k.transB ? '1.0' : '1.0, 0.0, 0.0, 0.0'}), ${j} == d.n && ${p} < ${kEnd})` : 'vec4<f32>(0.0)'),
+    outsideScalar: (j, p) => (onesColumn ? `select(0.0, 1.0, ${j} == d.n && ${p} < ${kEnd})` : '0.0'),
   });
   const acc = (i: number, j: number) => `c${i}_${j}`;
   const scalarAt = (buf: string, vec: boolean, idx: string) => (vec ? `${buf}[(${idx}) / 4u][(${idx}) % 4u]` : `${buf}[${idx}]`);
@@ -189,6 +208,8 @@ export function gemmWgsl(k: GemmKernel): string {
         return `C[o] = ${v};`;
       case 'bias-activation':
         return `let x = ${v} + ${scalarAt('B', k.vecB, 'd.offBias + col')}; C[o] = x; Y[o] = ${forwardExpr(ep.act)};`;
+      case 'bias':
+        return `C[o] = ${v} + ${scalarAt('B', k.vecB, 'd.offBias + col')};`;
       case 'activation-backward':
         return `let x = X[o]; let y = Y[o]; C[o] = ${v} * (${derivativeExpr(ep.act)});`;
       case 'weight-and-bias-grad':
@@ -199,10 +220,14 @@ export function gemmWgsl(k: GemmKernel): string {
     .flatMap((i) =>
       range(tn).map((j) => {
         const rc = `let row = r0 + ${i * wgY}u; let col = c0 + ${j * wgX}u;`;
+        if (onesColumn && k.splitK) {
+          return `{ ${rc} if (row < d.m && col <= d.n) { C[d.offC + (wg.z * d.m + row) * (d.n + 1u) + col] = ${acc(i, j)}; } }`;
+        }
         if (onesColumn) {
           return `{ ${rc} if (row < d.m) { if (col < d.n) { let o = d.offC + row * d.n + col; ${store(i, j)} } else if (col == d.n) { C[d.offBias + row] = ${acc(i, j)}; } } }`;
         }
-        return `{ ${rc} if (row < d.m && col < d.n) { let o = d.offC + row * d.n + col; ${store(i, j)} } }`;
+        const o = k.nchw ? 'd.offC + ((row / d.pad) * d.n + col) * d.pad + row % d.pad' : 'd.offC + row * d.n + col';
+        return `{ ${rc} if (row < d.m && col < d.n) { let o = ${o}; ${store(i, j)} } }`;
       }),
     )
     .join('\n  ');
@@ -225,7 +250,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   ${range(tm)
     .flatMap((i) => range(tn).map((j) => `var ${acc(i, j)} = 0.0;`))
     .join(' ')}
-  for (var p0 = 0u; p0 < d.k; p0 += ${bk}u) {
+  ${k.splitK ? 'let kBegin = wg.z * d.pad; let kEnd = min(d.k, kBegin + d.pad); ' : ''}for (var p0 = ${k.splitK ? 'kBegin' : '0u'}; p0 < ${kEnd}; p0 += ${bk}u) {
     { let i0 = m0; ${loadA} }
     { let i0 = n0; ${loadB} }
     workgroupBarrier();

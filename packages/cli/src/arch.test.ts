@@ -52,7 +52,6 @@ test('train --arch: bad lists and clashing flags are usage errors naming the fla
     [['--arch', 'conv16'], /--arch: "conv16" is not a layer/],
     [['--arch', 'conv16x40,dense10'], /--arch: layer 0 \(conv2d\) does not fit its input \[1, 28, 28\]/],
     [['--arch', 'cnn', '--hidden', '10'], /--arch gives the whole network; drop --hidden/],
-    [['--arch', 'cnn', '--backend', 'webgpu'], /--backend webgpu runs dense layers only so far; use --backend cpu or workers/],
   ];
   for (const [args, re] of cases) {
     const r = runCli(['train', ...args]);

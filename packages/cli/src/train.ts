@@ -166,7 +166,6 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     }
   }
   const backend = backendChoice(v);
-  if (backend.backend === 'webgpu' && !mlpView(spec)) throw new UsageError('--backend webgpu runs dense layers only so far; use --backend cpu or workers for this --arch');
   return {
     spec,
     networkFlag: arch !== undefined ? `--arch ${arch}` : `--hidden ${hidden.join(',')}`,
