@@ -8,8 +8,9 @@ import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-// Entries: a list of paths, or { outName: path } to name the outputs.
-const rel = (e) => (e.startsWith('.') ? e : `./${e}`);
+// Entries: a list of paths, or { outName: path } to name the outputs. An entry
+// that starts with @ is another package's export (its worker script, say).
+const rel = (e) => (e.startsWith('.') || e.startsWith('@') ? e : `./${e}`);
 const given = pkg.dnnBuild?.entries ?? ['src/index.ts'];
 const entries = Array.isArray(given) ? given.map(rel) : Object.fromEntries(Object.entries(given).map(([k, v]) => [k, rel(v)]));
 rmSync('dist', { recursive: true, force: true });

@@ -221,7 +221,7 @@ for (const [name, source] of [
 }
 
 // A page bundled from the packages, trained on the worker pool in headless Chromium (as the README shows).
-// DNN_CHROMIUM names another browser, or, naming nothing that exists, hides it (as scripts/testing/capabilities.ts reads it).
+// DNN_CHROMIUM names another browser, or, naming nothing that exists, hides it (as test-support/capabilities.ts reads it).
 const CHROMIUM = process.env.DNN_CHROMIUM !== undefined ? [process.env.DNN_CHROMIUM].find(existsSync) : ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 const www = join(app, 'www');
 try {

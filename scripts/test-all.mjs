@@ -2,7 +2,7 @@
 // other, and prints each runtime's passed, failed and skipped counts, the
 // skipped tests with their reasons, and the totals.
 // The tests are written against `bun:test`. Bun runs them natively; Deno
-// maps that specifier to scripts/testing/bun-test.ts (an adapter over
+// maps that specifier to test-support/bun-test.ts (an adapter over
 // node:test and Jest's `expect`) through deno.json's import map; Node 20
 // cannot strip types, so the tests are first bundled to JavaScript with
 // esbuild, which aliases `bun:test` to the same adapter.
@@ -18,7 +18,7 @@
 // the Deno example; Deno type-checks the tests again as it runs them. Last, `packed` proves the
 // packed packages in a fresh project. Both are left out when filtering.
 // A run requires every capability in CAPABILITIES: a test needing one that
-// is missing fails instead of skipping (scripts/testing/capabilities.ts,
+// is missing fails instead of skipping (test-support/capabilities.ts,
 // told through DNN_TEST_REQUIRE), and a runtime that cannot run fails its
 // pass. `--allow-missing chromium,webgpu` lets a developer's machine lack them.
 // Usage: node scripts/test-all.mjs [--only typecheck,node,node22,node24,bun,deno,node-nosimd,packed]
@@ -29,7 +29,7 @@ import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-/** What a test may need (scripts/testing/capabilities.ts), then the runtimes a pass needs. */
+/** What a test may need (test-support/capabilities.ts), then the runtimes a pass needs. */
 const TEST_CAPABILITIES = ['webgpu', 'chromium', 'python3-torch'];
 const CAPABILITIES = [...TEST_CAPABILITIES, 'bun', 'deno', 'node22', 'node24'];
 // typecheck first: a type error shows in seconds, before the runtimes' minutes.
@@ -56,7 +56,7 @@ for (const c of allowMissing) if (!CAPABILITIES.includes(c)) fail(`--allow-missi
 const required = CAPABILITIES.filter((c) => !allowMissing.includes(c));
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
-const adapter = join(root, 'scripts/testing/bun-test.ts');
+const adapter = join(root, 'test-support/bun-test.ts');
 
 function findTests(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -199,11 +199,17 @@ const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.faile
 console.log(`\n${total('passed')} passed, ${failed} failed, ${total('skipped')} skipped`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
 
+function workerFixtures() {
+  const dirs = [...new Set(tests.map((t) => join(root, t, '..', 'test-fixtures')))].filter((d) => existsSync(d));
+  return dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('-worker.ts')).map((n) => relative(root, join(d, n))));
+}
+
 /** Bundles the tests for Node (Node 20 cannot strip types); every Node pass runs the same bundle. */
 async function buildNodeTests() {
   rmSync(nodeOut, { recursive: true, force: true });
   await build({
-    entryPoints: tests,
+    // Test-only worker entries (test-fixtures/*-worker.ts) are built beside the tests that start them.
+    entryPoints: [...tests, ...workerFixtures()],
     outdir: nodeOut,
     outbase: root,
     bundle: true,

@@ -1,5 +1,5 @@
 // Builds the playground into dist/: the page script, the training worker,
-// the worker-pool's thread script, and the static files.
+// the worker-pool's thread script (@dnn/backend-cpu-workers/worker), and the static files.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
@@ -9,7 +9,7 @@ await build({
   entryPoints: {
     main: 'src/main.ts',
     'train-worker': 'src/train-worker.ts',
-    worker: '../../packages/backend-cpu-workers/src/worker.ts',
+    worker: '@dnn/backend-cpu-workers/worker',
   },
   outdir: 'dist',
   bundle: true,

@@ -20,12 +20,13 @@
  *   npm run bench -- --only gpu    # the WebGPU backend: adapter, epoch at batch 100 and 4096,
  *                                  # GEMM GFLOP/s (--gemm-size 4096, --gpu-steps 20)
  */
-import './relaxed-simd.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { cpuBackend, defaultSpec, fastKernelsPath, initParams, sliceDataset } from '@dnn/nn';
+import { enableRelaxedSimdOnNode20 } from '@dnn/tensor';
+import { benchKernels } from './environment.ts';
 import { cnnEpochSeconds, epochSeconds, gemmMs, gemmPaths } from './ours.ts';
 import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { alternate, gflops, median } from './timing.ts';
@@ -35,8 +36,12 @@ import { childEpoch, repoRoot, runtimes } from './runtimes.ts';
 import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
 import { jaxGemmMs, jaxStepMs, useJax } from './baseline-jax.ts';
 
+// The benchmark is its own process: it may turn on Node 20's relaxed SIMD, before it makes any kernel.
+enableRelaxedSimdOnNode20();
 let args: BenchArgs;
+let kernels: ReturnType<typeof benchKernels>;
 try {
+  kernels = benchKernels();
   const parsed = parseBenchArgs(process.argv.slice(2));
   if (!parsed) {
     console.log(HELP);
@@ -44,7 +49,7 @@ try {
   }
   args = parsed;
 } catch (e) {
-  if (!(e instanceof UsageError)) throw e;
+  if (!(e instanceof UsageError || e instanceof RangeError)) throw e;
   console.error(e.message);
   process.exit(2);
 }
@@ -57,7 +62,7 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 /** Child mode: one training epoch with validation, then the peak resident memory. */
 async function rssRun(backend: string): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
-  await epochSeconds(train, backend === 'workers' ? workersBackend({ workers: 2 }) : cpuBackend(), 10000);
+  await epochSeconds(train, backend === 'workers' ? workersBackend({ ...kernels, workers: 2 }) : cpuBackend(kernels), 10000);
   console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
@@ -86,16 +91,16 @@ async function epochSection(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
   const data = sliceDataset(train, 0, train.count);
   out(
-    { section: 'epoch', runtime, kernels: fastKernelsPath() },
-    `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath()})`,
+    { section: 'epoch', runtime, kernels: fastKernelsPath(kernels) },
+    `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath(kernels)})`,
   );
   const found = baselines ? findTorchPython(args.pythons) : { skipped: '--no-baselines' };
   const torch = 'python' in found ? torchEpoch(found.python, 2) : found;
   const runs: Record<string, () => Promise<{ seconds: number; cpuSeconds?: number }>> = {
-    cpu: () => epochSeconds(data, cpuBackend()),
-    'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ sparseInput: false })),
-    'workers x1': () => epochSeconds(data, workersBackend({ workers: 1 })),
-    'workers x2': () => epochSeconds(data, workersBackend({ workers: 2 })),
+    cpu: () => epochSeconds(data, cpuBackend(kernels)),
+    'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ ...kernels, sparseInput: false })),
+    'workers x1': () => epochSeconds(data, workersBackend({ ...kernels, workers: 1 })),
+    'workers x2': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2 })),
   };
   // PyTorch takes its turn in each round too (its first run above checked that it works).
   if ('seconds' in torch) {
@@ -151,8 +156,8 @@ async function epochSection(): Promise<void> {
 /** Child mode: one cpu epoch in whatever runtime runs this file, as one JSON line. */
 async function epochChild(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
-  const { seconds } = await epochSeconds(sliceDataset(train, 0, train.count), cpuBackend());
-  console.log(JSON.stringify({ runtime, kernels: fastKernelsPath(), seconds }));
+  const { seconds } = await epochSeconds(sliceDataset(train, 0, train.count), cpuBackend(kernels));
+  console.log(JSON.stringify({ runtime, kernels: fastKernelsPath(kernels), seconds }));
 }
 
 /** The cpu epoch in Node 20, 22, 24, Bun and Deno, each a child process running this file; rounds alternate. */
@@ -182,14 +187,14 @@ async function cnnSection(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
   const steps = args.cnnSteps;
   out(
-    { section: 'cnn', runtime, kernels: fastKernelsPath(), steps },
-    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath()})`,
+    { section: 'cnn', runtime, kernels: fastKernelsPath(kernels), steps },
+    `\nOne 60,000-image epoch of the default CNN (conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10), Adam, batch 100\n(${steps} steps timed, scaled to 600; best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath(kernels)})`,
   );
   const found = baselines ? findTorchPython(args.pythons) : { skipped: '--no-baselines' };
   const torch = 'python' in found ? torchEpoch(found.python, 1, { arch: 'cnn', steps: 2 }) : found;
   const runs: Record<string, () => Promise<{ seconds: number }>> = {
-    cpu: async () => ({ seconds: await cnnEpochSeconds(train, cpuBackend(), steps) }),
-    'workers x2': async () => ({ seconds: await cnnEpochSeconds(train, workersBackend({ workers: 2 }), steps) }),
+    cpu: async () => ({ seconds: await cnnEpochSeconds(train, cpuBackend(kernels), steps) }),
+    'workers x2': async () => ({ seconds: await cnnEpochSeconds(train, workersBackend({ ...kernels, workers: 2 }), steps) }),
   };
   // PyTorch takes its turn in each round too (the short run above checked that it works).
   if ('python' in found && 'seconds' in torch) {

@@ -8,13 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { simdOff } from '../../../test-support/environment.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const root = fileURLToPath(new URL('../../../', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const skip =
-  process.env.DNN_SIMD === 'off'
+  simdOff
     ? 'the bundle does not depend on DNN_SIMD (run in the SIMD pass)'
     : process.platform !== 'linux' || process.arch !== 'x64'
       ? 'the bundle is for x86-64 Linux'

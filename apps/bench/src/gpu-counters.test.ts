@@ -4,7 +4,8 @@ import { expect } from 'bun:test';
 import { initParams, validateSpec, type Dataset } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { countingDevice, type GpuCounts } from './gpu-counters.ts';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let base: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -13,7 +14,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const gpuTest = process.env.DNN_SIMD === 'off' ? skipIf('the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', base !== null, why);
+const gpuTest = simdOff ? skipIf('the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', base !== null, why);
 
 gpuTest('a training call is one command buffer of 3L + 2 dispatches per step, reading back 4 bytes', async () => {
   const counts: GpuCounts = { dispatches: 0, commandBuffers: 0, bytesReadBack: 0 };

@@ -6,4 +6,3 @@
  * @module @dnn/backend-cpu-workers
  */
 export { type WorkersOptions, WorkerFailedError, workersBackend, coreCount } from './workers-backend.ts';
-export type { FaultInjection } from './protocol.ts';

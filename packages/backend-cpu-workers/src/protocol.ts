@@ -1,15 +1,8 @@
 /** Messages between the main thread and the workers: one per chunk of batches, never one per batch. */
 import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
+import type { KernelOptions } from '@dnn/tensor';
 import type { PredictJob } from './pool-predict.ts';
 import type { SharedLayout } from './shared.ts';
-
-/** A deliberate failure, for tests of the fault handling. */
-export interface FaultInjection {
-  worker: number;
-  /** Optimizer step (1-based) at which it fails. */
-  step: number;
-  kind: 'throw' | 'exit';
-}
 
 export type ToWorker =
   | {
@@ -22,9 +15,8 @@ export type ToWorker =
       maxBatch: number;
       /** The run's seed, for dropout's masks. */
       seed: number;
-      /** False when DNN_SIMD=off asked for the TypeScript kernels. */
-      simd: boolean;
-      fault?: FaultInjection;
+      /** The kernels the backend was asked for (`simd: 'off'`: the TypeScript loops). */
+      kernels: KernelOptions;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number }
   | ({ type: 'predict' } & PredictJob);

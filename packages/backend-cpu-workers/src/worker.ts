@@ -1,5 +1,5 @@
 /**
- * A training worker. It maps the shared buffers, and for each chunk of
+ * A training worker (worker-entry.ts starts it). It maps the shared buffers, and for each chunk of
  * batches it runs the steps: for a multilayer perceptron, the split plan's
  * (split-step.ts); for any other network, per batch: forward and backward on
  * its slice of the rows into its own gradient buffer; a barrier; the sum of
@@ -30,9 +30,14 @@ import { splitPlan } from './split-plan.ts';
 import { createSplitStep, type SplitChunk } from './split-step.ts';
 import { workerPort } from './spawn.ts';
 
-const port = await workerPort();
-const send = (m: FromWorker) => port.post(m);
+/** Test hooks, passed only by test-only worker entries (test-fixtures/); the public entry (worker-entry.ts) passes none. */
+export interface WorkerHooks {
+  /** Called before each optimizer step (1-based) of this worker; a test may throw or end the thread here. */
+  beforeStep?(worker: number, step: number): void;
+}
 
+let hooks: WorkerHooks = {};
+let send: (m: FromWorker) => void;
 let init: Extract<ToWorker, { type: 'init' }>;
 let views: SharedViews;
 let optimizer: Optimizer;
@@ -42,7 +47,15 @@ let kernels: Kernels;
 let splitStep: ReturnType<typeof createSplitStep> | null = null;
 let predict: ReturnType<typeof createPoolPredict>;
 
-port.onMessage((data) => {
+/** Serves the pool's messages in this thread until it is terminated. */
+export async function serveWorker(withHooks: WorkerHooks = {}): Promise<void> {
+  hooks = withHooks;
+  const port = await workerPort();
+  send = (m) => port.post(m);
+  port.onMessage(onMessage);
+}
+
+function onMessage(data: unknown): void {
   const msg = data as ToWorker;
   try {
     if (msg.type === 'init') {
@@ -50,8 +63,8 @@ port.onMessage((data) => {
       const { layout } = msg;
       const region = layout.regions[msg.index];
       // The same memory as every other thread; allocations only in this worker's region.
-      const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end);
-      const fast = kernelsOver(shared, msg.simd);
+      const shared = SharedKernels.attach(layout.memory, layout.level, region.start, region.end, { inPlace: msg.kernels.simd !== 'off' });
+      const fast = kernelsOver(shared, msg.kernels);
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };
@@ -78,14 +91,14 @@ port.onMessage((data) => {
     if (e instanceof PoolAborted) send({ type: 'aborted', index: init?.index ?? -1 });
     else send({ type: 'error', index: init?.index ?? -1, message: (e as Error)?.message ?? String(e) });
   }
-});
+}
 
 function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
-  const { index, workers, fault } = init;
+  const { index, workers } = init;
   const { params, grads, x, labels, order, losses, control } = views;
   if (splitStep) {
     const chunk: SplitChunk = { ...m, rate: (i) => rateOf(m.lr, i) };
-    losses[index] = splitStep(chunk, (step) => fault && fault.worker === index && fault.step === step && injectFault(fault.kind));
+    losses[index] = splitStep(chunk, (step) => hooks.beforeStep?.(index, step));
     return;
   }
   const mine = grads[index];
@@ -96,7 +109,7 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
   let step = m.firstStep;
   const pass = { seed: init.seed, step, rowOffset: 0 };
   for (let b = m.start; b < m.start + m.count; b += m.batchSize, step++) {
-    if (fault && fault.worker === index && fault.step === step) injectFault(fault.kind);
+    hooks.beforeStep?.(index, step);
     const rows = Math.min(m.batchSize, m.start + m.count - b);
     const lo = Math.floor((index * rows) / workers);
     const hi = Math.floor(((index + 1) * rows) / workers);
@@ -116,14 +129,4 @@ function trainChunk(m: Extract<ToWorker, { type: 'train' }>): void {
     barrier(control, workers);
   }
   losses[index] = loss;
-}
-
-function injectFault(kind: 'throw' | 'exit'): never {
-  if (kind === 'exit') {
-    const g = globalThis as { process?: { exit(code: number): never }; close?: () => void; Deno?: unknown; Bun?: unknown };
-    // A web worker ends itself with close(); a Node thread with process.exit.
-    if (g.close && (g.Deno || g.Bun || !g.process)) g.close();
-    else g.process?.exit(3);
-  }
-  throw new Error('injected fault (test)');
 }

@@ -5,13 +5,12 @@
  * and within a chunk the workers synchronise among themselves with Atomics.
  * @module
  */
-import { detectSharedSimd, SharedKernels } from '@dnn/tensor';
+import { detectSharedSimd, SharedKernels, sharedSimdLevel, type KernelOptions } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
   checkState,
   createOptimizer,
   outputSize,
-  simdSetting,
   sparseFirstLayerBytes,
   workspaceFloats,
   type Backend,
@@ -20,19 +19,18 @@ import {
   type TrainerOptions,
 } from '@dnn/nn';
 import { abortPool } from './barrier.ts';
-import type { FaultInjection, FromWorker, ToWorker } from './protocol.ts';
+import type { FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
 import { predictRegionBytes } from './pool-predict.ts';
 import { allocateSplitBuffers, splitPlan, splitRegionBytes } from './split-plan.ts';
 import { spawnWorker, type WorkerHandle } from './spawn.ts';
 
-export interface WorkersOptions {
+/** The pool's options; `simd` (KernelOptions) picks the kernels, in every worker alike. */
+export interface WorkersOptions extends KernelOptions {
   /** Number of workers (default: the number of cores). */
   workers?: number;
-  /** URL of the worker script (default: `worker.js` beside this module). */
+  /** URL of the worker script (default: `worker.js` beside this module; a bundler builds it from `@dnn/backend-cpu-workers/worker`). */
   workerUrl?: URL;
-  /** Makes a worker fail on purpose (tests only). */
-  fault?: FaultInjection;
 }
 
 /** Thrown when a worker fails; names the worker and the cause. */
@@ -58,11 +56,14 @@ export function coreCount(): number {
 }
 
 function defaultWorkerUrl(): URL {
-  // Built: dist/index.js beside dist/worker.js. From source (Bun, Deno): src/*.ts.
-  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+  // Built: dist/index.js beside dist/worker.js. From source (Bun, Deno): src/worker-entry.ts.
+  return new URL(import.meta.url.endsWith('.ts') ? './worker-entry.ts' : './worker.js', import.meta.url);
 }
 
-/** Creates the worker-pool backend. */
+/**
+ * Creates the worker-pool backend.
+ * @example workersBackend({ workers: 2, simd: 'off' }) // two threads, TypeScript kernels
+ */
 export function workersBackend(options: WorkersOptions = {}): Backend {
   const n = options.workers ?? coreCount();
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
@@ -77,19 +78,23 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
   if (typeof SharedArrayBuffer === 'undefined' || detectSharedSimd() === 'none') {
     throw new Error('the workers backend needs SharedArrayBuffer and WebAssembly threads with SIMD (in a browser: a cross-origin isolated page)');
   }
+  const kernels: KernelOptions = { simd: options.simd ?? 'auto' };
+  // Checked here, so that a runtime without the level asked for fails before any thread starts.
+  sharedSimdLevel(kernels);
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'workers',
     describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
-    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), options.fault),
+    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), kernels),
   };
 }
 
-async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, fault?: FaultInjection): Promise<Trainer> {
+async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kernelOptions: KernelOptions): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
-  const env = simdSetting();
-  const shared = SharedKernels.create(env === 'simd' ? 'simd' : undefined);
+  // The memory is shared even with SIMD off; then the loops compute on it, the element-wise ones too.
+  const inPlace = kernelOptions.simd !== 'off';
+  const shared = SharedKernels.create(sharedSimdLevel(inPlace ? kernelOptions : {}) ?? undefined, { inPlace });
   // With several workers, a multilayer perceptron splits its first layer by units (split-plan.ts);
   // other networks train data-parallel, and one worker, having nothing to split, runs the cpu backend's step.
   const plan = n > 1 ? splitPlan(spec) : null;
@@ -146,7 +151,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, faul
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, simd: env !== 'off', fault };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelOptions };
     h.post(init);
   }
   try {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, fit, initParams, validateSpec, type Dataset, type FitOptions, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { testKernels } from '../../../test-support/environment.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 /** Gaussian blobs stored as bytes: learnable, and quick. */
 function blobs(count: number, features = 24, classes = 5): Dataset {
@@ -30,6 +31,7 @@ const opts = (optimizer: OptimizerName, over: Partial<FitOptions> = {}): FitOpti
   seed: 4,
   optimizer: { name: optimizer },
   schedule: { name: 'constant', lr: optimizer === 'adam' ? 3e-3 : 0.05, lrEnd: 0 },
+  backend: cpuBackend(testKernels),
   ...over,
 });
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
@@ -39,9 +41,9 @@ for (const optimizer of ['sgd', 'momentum', 'adam'] as const) {
   // noise in near-zero gradients into visible steps; one epoch stays within 1e-5.
   const epochs = optimizer === 'adam' ? 1 : 2;
   test(`${optimizer}: 1, 2 and 3 workers give the cpu backend's losses within 1e-5`, async () => {
-    const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend() }));
+    const ref = await fit(spec, data, opts(optimizer, { epochs, backend: cpuBackend(testKernels) }));
     for (const workers of [1, 2, 3]) {
-      const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ workers }) }));
+      const r = await fit(spec, data, opts(optimizer, { epochs, backend: workersBackend({ ...testKernels, workers }) }));
       expect(r.history.length).toBe(epochs);
       r.history.forEach((h, i) => {
         const want = ref.history[i];
@@ -65,12 +67,12 @@ function sparseBlobs(count: number, density: number): Dataset {
 test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu does, and give its losses within 1e-5', async () => {
   const sparse = sparseBlobs(1500, 0.15);
   const o = opts('adam', { epochs: 1 });
-  const ref = await fit(spec, sparse, { ...o, backend: cpuBackend() });
-  const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ sparseInput: false }) });
+  const ref = await fit(spec, sparse, { ...o, backend: cpuBackend(testKernels) });
+  const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ ...testKernels, sparseInput: false }) });
   // The sparse sums differ from the dense GEMM's in rounding: one worker matching cpu bit for bit shows it skips the zeros too.
   expect(ref.params, 'the cpu backend takes the sparse path on these inputs').not.toEqual(dense.params);
   for (const workers of [1, 2, 3]) {
-    const r = await fit(spec, sparse, { ...o, backend: workersBackend({ workers }) });
+    const r = await fit(spec, sparse, { ...o, backend: workersBackend({ ...testKernels, workers }) });
     for (const key of ['trainLoss', 'validationLoss'] as const) {
       expect(rel(r.history[0][key], ref.history[0][key]), `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`).toBeLessThan(1e-5);
     }
@@ -81,9 +83,9 @@ test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu doe
 test('a per-step schedule with warmup: one worker is bit-identical to cpu, two within 1e-5', async () => {
   const schedule = { name: 'cosine', lr: 0.1, lrEnd: 0.001, warmup: 7 } as const;
   const ref = await fit(spec, data, opts('momentum', { schedule }));
-  const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 1 }) }));
+  const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 1 }) }));
   expect(one.params).toEqual(ref.params);
-  const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ workers: 2 }) }));
+  const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 2 }) }));
   two.history.forEach((h, i) => expect(rel(h.validationLoss, ref.history[i].validationLoss), `epoch ${i + 1}`).toBeLessThan(1e-5));
   const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
   expect(constant.params, 'the schedule changed the steps').not.toEqual(ref.params);
@@ -91,33 +93,51 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
 
 test('batches smaller than the pool, and a last partial batch, are trained', async () => {
   const ref = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493 }));
-  const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ workers: 3 }) }));
+  const r = await fit(spec, data, opts('sgd', { batchSize: 2, epochs: 1, validation: 1493, backend: workersBackend({ ...testKernels, workers: 3 }) }));
   expect(rel(r.history[0].trainLoss, ref.history[0].trainLoss)).toBeLessThan(1e-5);
-  const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ workers: 2 }) }));
+  const odd = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1, backend: workersBackend({ ...testKernels, workers: 2 }) }));
   const oddRef = await fit(spec, data, opts('sgd', { batchSize: 47, epochs: 1 }));
   expect(rel(odd.history[0].validationLoss, oddRef.history[0].validationLoss)).toBeLessThan(1e-5);
 });
 
+test("the kernel option reaches the workers: { simd: 'off' } on one worker is cpu's TypeScript run bit for bit, not its SIMD run", async () => {
+  const o = opts('adam', { epochs: 1 });
+  const typescript = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'off' }) });
+  const wasm = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'simd' }) });
+  expect(wasm.params, 'the two kernels round differently').not.toEqual(typescript.params);
+  const one = await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'off' }) });
+  expect(one.params).toEqual(typescript.params);
+  expect((await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'simd' }) })).params).toEqual(wasm.params);
+  expect(() => workersBackend({ workers: 1, simd: 'fast' as never })).toThrow(/simd: unknown choice "fast"/);
+});
+
 test('the start event names the backend and its thread count', async () => {
   const seen: string[] = [];
-  await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
+  await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ ...testKernels, workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
   expect(seen).toEqual(['workers (2 threads)']);
 });
 
+/**
+ * A test-only worker entry (test-fixtures/): the public worker with a fault
+ * injected through its test hooks. From source in Bun and Deno; under Node
+ * the bundle scripts/test-all.mjs builds beside this test's.
+ */
+const fixture = (name: string) => new URL(`./test-fixtures/${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
-  await expect(fit(spec, data, opts('adam', { backend: workersBackend({ workers: 2, fault: { worker: 1, step: 3, kind: 'throw' } }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 1, message: expect.stringMatching(/worker 1 failed: injected fault/) }));
+  await expect(fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('throwing-worker') }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 1, message: expect.stringMatching(/worker 1 failed: injected fault/) }));
   expect(Date.now() - started).toBeLessThan(10_000);
 });
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 skipIf(isDeno ? 'Deno gives no event when a web worker ends' : false)('a worker whose thread dies ends training with a clear error', async () => {
-  await expect(fit(spec, data, opts('sgd', { backend: workersBackend({ workers: 2, fault: { worker: 0, step: 2, kind: 'exit' } }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 0, message: expect.stringMatching(/worker 0 failed: .*(exit|injected)/) }));
+  await expect(fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 0, message: expect.stringMatching(/worker 0 failed: .*(exit|injected)/) }));
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
-  const argv = isDeno ? ['run', '-A', script] : [script];
+  const argv = isDeno ? ['run', '-A', script, fixture('throwing-worker').href] : [script, fixture('throwing-worker').href];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/trained 1 epoch/);
@@ -140,9 +160,9 @@ async function steps(backend: ReturnType<typeof cpuBackend>, s: ModelSpec, d: Da
 test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4', async () => {
   const images = blobs(1000, 784, 10);
   const cnn = defaultCnnSpec();
-  const ref = await steps(cpuBackend(), cnn, images, 50, 20);
+  const ref = await steps(cpuBackend(testKernels), cnn, images, 50, 20);
   for (const workers of [1, 2, 3]) {
-    const r = await steps(workersBackend({ workers }), cnn, images, 50, 20);
+    const r = await steps(workersBackend({ ...testKernels, workers }), cnn, images, 50, 20);
     r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
     const e = maxRelativeError(r.params, ref.params, 1e-2);
     expect(e, `${workers} workers: parameters differ by ${e}`).toBeLessThan(1e-4);
@@ -167,8 +187,8 @@ test('dropout masks are the same on any number of workers (counter-based)', asyn
     ],
     loss: 'cross-entropy',
   });
-  const ref = await steps(cpuBackend(), s, images, 30, 13);
-  const r = await steps(workersBackend({ workers: 3 }), s, images, 30, 13);
+  const ref = await steps(cpuBackend(testKernels), s, images, 30, 13);
+  const r = await steps(workersBackend({ ...testKernels, workers: 3 }), s, images, 30, 13);
   r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
   expect(maxRelativeError(r.params, ref.params, 1e-2)).toBeLessThan(1e-4);
 });

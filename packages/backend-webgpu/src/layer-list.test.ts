@@ -7,7 +7,8 @@ import { expect } from 'bun:test';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, initParams, paramLayout, validateSpec, type Backend, type Dataset, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -16,7 +17,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const gpuTest = process.env.DNN_SIMD === 'off' ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
+const gpuTest = simdOff ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
 function dataset(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);

@@ -4,7 +4,8 @@ import { expect } from 'bun:test';
 import { gemm, maxRelativeError, randomArray, Rng } from '@dnn/tensor';
 import { ACTIVATIONS, cpuBackend, hiddenActivations, initParams, paramLayout, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
 import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -16,7 +17,7 @@ try {
   console.log(`# skipping the WebGPU tests: ${why}`);
 }
 // The DNN_SIMD=off pass checks the CPU's TypeScript kernels; the GPU's are the same in both passes.
-const gpuTest = process.env.DNN_SIMD === 'off' ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
+const gpuTest = simdOff ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
 function dataset(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);

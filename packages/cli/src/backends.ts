@@ -5,6 +5,7 @@ import { checkWorkers } from './limits.ts';
 import { webgpuBackend, type AdapterChoice } from '@dnn/backend-webgpu';
 import { choiceFlag, intFlag, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
+import { cliEnvironment } from './environment.ts';
 
 export const BACKENDS = ['cpu', 'workers', 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -20,9 +21,9 @@ export const ADAPTERS = ['auto', 'hardware', 'software'] as const;
 export async function createBackend(name: BackendName, options: { workers?: number; adapter?: AdapterChoice } = {}): Promise<Backend> {
   switch (name) {
     case 'cpu':
-      return cpuBackend();
+      return cpuBackend(cliEnvironment().kernels);
     case 'workers':
-      return workersBackend({ workers: options.workers });
+      return workersBackend({ ...cliEnvironment().kernels, workers: options.workers });
     case 'webgpu':
       return webgpuBackend({ adapter: options.adapter });
   }

@@ -2,10 +2,11 @@ import { test, expect } from 'bun:test';
 import { mkdtemp, writeFile, readFile, mkdir, copyFile, truncate, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeModel, evaluate } from '@dnn/nn';
+import { cpuBackend, decodeModel, evaluate } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir, MNIST_FILES } from '@dnn/data-mnist';
 import { events, runCli } from './test-helpers.ts';
-import { requireCapability } from '../../../scripts/testing/capabilities.ts';
+import { requireCapability } from '../../../test-support/capabilities.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const QUICK = ['--epochs', '1', '--limit', '6000', '--hidden', '64', '--lr', '0.003'];
 
@@ -50,7 +51,7 @@ test('--save writes a model whose evaluation gives exactly the reported test acc
   const { model, metadata } = decodeModel(new Uint8Array(await readFile(file)));
   expect(metadata['train.seed']).toBe('1');
   const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
-  const m = await evaluate(model, mnist.test);
+  const m = await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) });
   expect(m.accuracy).toBe(done.testAccuracy);
   await rm(dir, { recursive: true });
 });

@@ -3,7 +3,7 @@
  * errors into one line on stderr with the right exit code (2: usage,
  * 1: anything else, 130: Ctrl-C, 143: SIGTERM). DNN_DEBUG=1 adds the stack trace.
  */
-import './relaxed-simd.ts';
+import { enableRelaxedSimdOnNode20 } from '@dnn/tensor';
 import { DataError } from '@dnn/data-mnist';
 import { WebGpuPackageMissingError } from '@dnn/backend-webgpu';
 import { runFilteringDawn, shouldFilterDawn, webgpuMissingHint } from './dawn.ts';
@@ -19,6 +19,7 @@ import { infoCommand } from './info.ts';
 import { plotCommand } from './plot-command.ts';
 import { exportCommand } from './export-command.ts';
 import { VERSION } from './version.ts';
+import { cliEnvironment } from './environment.ts';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   train: { run: train, help: 'train a network on MNIST (or any MNIST-format set) and report test accuracy' },
@@ -44,9 +45,18 @@ Run 'dnn-cli <command> --help' for its flags. Examples:
   dnn-cli eval --model model.safetensors
   dnn-cli predict --model model.safetensors digit.png
   dnn-cli export --model model.safetensors --onnx model.onnx
-  dnn-cli train --epochs 1 --limit 5000 --json`;
+  dnn-cli train --epochs 1 --limit 5000 --json
+
+Environment:
+  DNN_SIMD          CPU kernels: auto (default, the fastest), relaxed, simd, off (TypeScript)
+  DNN_MNIST_MIRROR  where to download MNIST from when --mirror is not given
+  DNN_DEBUG=1       stack traces with errors
+  NO_COLOR          no colour`;
 
 export async function main(argv: string[]): Promise<number> {
+  // The CLI is its own process: it may turn on Node 20's relaxed SIMD, before it makes any kernel.
+  enableRelaxedSimdOnNode20();
+  cliEnvironment(); // a bad DNN_SIMD is a usage error before any work
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP);
@@ -82,11 +92,18 @@ function describe(e: unknown): string {
 
 // Commands that load Dawn run in a child whose stderr drops Dawn's warnings (see dawn.ts).
 const argv = process.argv.slice(2);
-(shouldFilterDawn(argv, process.env) ? runFilteringDawn(process.argv[1]!, argv) : main(argv)).then(
+const settings = (() => {
+  try {
+    return cliEnvironment();
+  } catch {
+    return null; // main reports it
+  }
+})();
+(settings && shouldFilterDawn(argv, settings) ? runFilteringDawn(process.argv[1]!, argv) : main(argv)).then(
   (code) => process.exit(code),
   (e) => {
     process.stderr.write(`dnn-cli: error: ${describe(e)}\n`);
-    if (process.env.DNN_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    if (settings?.debug && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     process.exit(exitCodeOf(e));
   },
 );

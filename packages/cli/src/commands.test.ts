@@ -6,6 +6,7 @@ import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir, MNIST_FILES, encodePgm } from '@dnn/data-mnist';
 import { events, runCli, type CliResult } from './test-helpers.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-commands-'));
 const modelFile = join(dir, 'model.safetensors');
@@ -95,7 +96,7 @@ test('predict: MNIST digits as PNG and PGM, resized and inverted, get the label 
   const expected: number[] = [];
   // Digits the model is sure of, so the check is of preprocessing, not of close calls.
   for (let i = 0; files.length < 24 && i < 200; i++) {
-    const p = [...predict(model, mnist.test.x.subarray(i * 784, (i + 1) * 784), 1)];
+    const p = [...predict(model, mnist.test.x.subarray(i * 784, (i + 1) * 784), 1, testKernels)];
     const label = p.indexOf(Math.max(...p));
     if (p[label] < 0.95) continue;
     const variant = files.length % 3;
@@ -163,6 +164,17 @@ test('info lists the runtime, cores and backends', () => {
   // CI and this machine have a software adapter; the test needs one.
   expect(info.backends.webgpu.available, info.backends.webgpu.detail).toBe(true);
   expect(info.adapters.length >= 1 && typeof info.adapters[0].maxStorageBufferBindingSize === 'number').toBeTruthy();
+});
+
+test('DNN_SIMD (read by the CLI, handed to the kernels as a value) picks the kernels; a bad value is a usage error naming it', () => {
+  const off = runCli(['info', '--json'], { env: { DNN_SIMD: 'off' } });
+  expect(off.code, off.stderr).toBe(0);
+  expect(JSON.parse(off.stdout).kernels).toBe('typescript');
+  const simd = runCli(['info', '--json'], { env: { DNN_SIMD: 'simd' } });
+  expect(JSON.parse(simd.stdout).kernels).toBe('wasm-simd');
+  const bad = runCli(['info'], { env: { DNN_SIMD: 'fast' } });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toBe('dnn-cli: error: DNN_SIMD: unknown SIMD choice "fast"; choose auto, relaxed, simd, off\n');
 });
 
 test('plot: the profile SVG from a --json log; clear errors for a bad log', async () => {

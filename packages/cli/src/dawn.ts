@@ -8,6 +8,7 @@
  * @module
  */
 import { spawn } from 'node:child_process';
+import { childEnvironment, DAWN_CHILD_MARK, type Environment } from './environment.ts';
 
 /** What to tell a user whose Node or Bun lacks the `webgpu` package. */
 export function webgpuMissingHint(argv: string[]): string {
@@ -61,11 +62,9 @@ function usesDawn(): boolean {
   return !g.Deno && Boolean(g.process?.versions?.node);
 }
 
-const CHILD_MARK = 'DNN_CLI_DAWN_CHILD';
-
 /** Whether to rerun this command line in a child with Dawn's output filtered. */
-export function shouldFilterDawn(argv: string[], env: Record<string, string | undefined>): boolean {
-  return usesDawn() && loadsDawn(argv) && env[CHILD_MARK] !== '1' && env.DNN_DEBUG !== '1';
+export function shouldFilterDawn(argv: string[], env: Pick<Environment, 'dawnChild' | 'debug'>): boolean {
+  return usesDawn() && loadsDawn(argv) && !env.dawnChild && !env.debug;
 }
 
 /**
@@ -78,7 +77,7 @@ export function runFilteringDawn(script: string, argv: string[]): Promise<number
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
       stdio: ['inherit', 'inherit', 'pipe'],
-      env: { ...process.env, [CHILD_MARK]: '1' },
+      env: childEnvironment({ [DAWN_CHILD_MARK]: '1' }),
     });
     const filter = createDawnFilter((t) => process.stderr.write(t));
     child.stderr!.setEncoding('utf8');

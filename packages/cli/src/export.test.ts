@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { decodeModel, encodeSafetensors, evaluate, modelTensors, predict } from '@dnn/nn';
+import { cpuBackend, decodeModel, encodeSafetensors, evaluate, modelTensors, predict } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir } from '@dnn/data-mnist';
 import { events, runCli, type CliResult } from './test-helpers.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 ort.env.wasm.numThreads = 1;
 const dir = await mkdtemp(join(tmpdir(), 'dnn-export-'));
@@ -34,7 +35,7 @@ test('export --onnx: ONNX Runtime (WebAssembly) gives dnn\'s probabilities withi
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(images), [100, 784]) });
   await session.release();
   const got = out.probabilities.data as Float32Array;
-  const want = predict(model, images, 100);
+  const want = predict(model, images, 100, testKernels);
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
   expect(worst, `largest difference ${worst}`).toBeLessThan(1e-5);
@@ -51,7 +52,7 @@ test('a PyTorch-style state_dict (Sequential names, F32) evaluates, predicts and
   const r = runCli(['eval', '--model', torchFile, '--json']);
   expect(r.code, r.stderr).toBe(0);
   expect(r.stderr).toBe(`${torchFile}: no dnn metadata; inferred an MLP 784-64-32-10 from 0.weight, 2.weight, 4.weight: relu between layers, softmax at the end, inputs scaled by 1/255\n`);
-  expect(events(r.stdout)[0].testAccuracy).toBe((await evaluate(model, mnist.test)).accuracy);
+  expect(events(r.stdout)[0].testAccuracy).toBe((await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) })).accuracy);
   const e = runCli(['export', '--model', torchFile, '--onnx', join(dir, 'torch.onnx')]);
   expect(e.code, e.stderr).toBe(0);
   expect(e.stderr).toMatch(/inferred an MLP 784-64-32-10/);
@@ -72,7 +73,7 @@ test('a CNN exports with input [N, 1, 28, 28]: ONNX Runtime gives dnn\'s probabi
   expect([events(r.stdout)[0].input, events(r.stdout)[0].output]).toEqual([[null, 1, 28, 28], [null, 10]]);
   const { model } = decodeModel(new Uint8Array(await readFile(cnnFile)));
   const images = mnist.test.x.subarray(0, 100 * 784);
-  const want = predict(model, images, 100);
+  const want = predict(model, images, 100, testKernels);
   const session = await ort.InferenceSession.create(new Uint8Array(await readFile(onnxFile)));
   const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from(images), [100, 1, 28, 28]) });
   await session.release();
@@ -89,7 +90,7 @@ test('a CNN exports with input [N, 1, 28, 28]: ONNX Runtime gives dnn\'s probabi
   const e = runCli(['eval', '--model', torchFile, '--arch', CNN, '--json']);
   expect(e.code, e.stderr).toBe(0);
   expect(e.stderr).toMatch(/torch-cnn\.safetensors: no dnn metadata; read 0\.weight, 3\.weight, 8\.weight into the given layer list conv4x5,relu,pool2,conv8x3same,relu,pool2,dropout0\.25,flatten,dense10,softmax\n/);
-  expect(events(e.stdout)[0].testAccuracy).toBe((await evaluate(model, mnist.test)).accuracy);
+  expect(events(e.stdout)[0].testAccuracy).toBe((await evaluate(model, mnist.test, { backend: cpuBackend(testKernels) })).accuracy);
   const x = runCli(['export', '--model', torchFile, '--arch', CNN, '--onnx', join(dir, 'torch-cnn.onnx')]);
   expect(x.code, x.stderr).toBe(0);
   expect(x.stdout).toMatch(/input "input" \[N, 1, 28, 28\] raw pixels 0-255, output "probabilities" \[N, 10\]/);

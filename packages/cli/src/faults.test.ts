@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeIdx, mnistDataPackageDir, MNIST_FILES } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'dnn-faults-'));
 const source = mnistDataPackageDir()!;

@@ -6,6 +6,7 @@ import { detectSharedSimd, detectSimd } from '@dnn/tensor';
 import { webgpuMissingHint } from './dawn.ts';
 import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { runtimeName } from './runtime.ts';
+import { cliEnvironment } from './environment.ts';
 import { VERSION } from './version.ts';
 
 const FLAGS: Flags = {
@@ -41,9 +42,9 @@ export async function infoCommand(argv: string[]): Promise<number> {
     platform: `${process.platform} ${process.arch}`,
     cores: coreCount(),
     simd: detectSimd(),
-    kernels: fastKernelsPath(),
+    kernels: fastKernelsPath(cliEnvironment().kernels),
     backends: {
-      cpu: { available: true, detail: `1 thread, ${fastKernelsPath()} kernels` },
+      cpu: { available: true, detail: `1 thread, ${fastKernelsPath(cliEnvironment().kernels)} kernels` },
       workers: { available: shared, detail: shared ? `up to ${coreCount()} threads over shared memory` : 'needs SharedArrayBuffer and WebAssembly threads' },
       webgpu: { available: gpuOk, detail: gpuOk ? `${adapters.length} adapter route(s)` : failures.join('; ') },
     },

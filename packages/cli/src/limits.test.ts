@@ -3,7 +3,7 @@ import { defaultCnnSpec, defaultSpec, layerShapes, parameterCount, parseArch, wo
 import { spawnSync } from 'node:child_process';
 import { addressSpaceLimit, checkAddressSpace, checkTrainingMemory, checkWorkers, explainOutOfMemory, trainingMemory } from './limits.ts';
 import { CLI, runCli } from './test-helpers.ts';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 test('the estimate counts weights, gradients, optimizer slots and activations', () => {
   const spec = defaultSpec({ hidden: [400, 200] });

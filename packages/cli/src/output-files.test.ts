@@ -5,7 +5,7 @@ import { lstat, mkdtemp, readFile, readdir, rm, stat, symlink } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './test-helpers.ts';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-outputs-'));
 const QUICK = ['train', '--epochs', '1', '--limit', '1200', '--hidden', '16'];

@@ -6,6 +6,7 @@ import { flagHelp, parseFlags, type Flags } from './args.ts';
 import { UsageError } from './errors.ts';
 import { readImageFile, ImageFileProblem } from './image-file.ts';
 import { ARCH_FLAG, readModelFile } from './model-file.ts';
+import { cliEnvironment } from './environment.ts';
 
 const FLAGS: Flags = {
   model: { type: 'string', value: 'FILE', help: 'the model file (safetensors)' },
@@ -56,7 +57,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
       if (v.json) console.log(JSON.stringify({ event: 'error', file, message }));
       continue;
     }
-    const probs = [...predict(model, input, 1)];
+    const probs = [...predict(model, input, 1, cliEnvironment().kernels)];
     const best = probs.indexOf(Math.max(...probs));
     // JSON: `class` is the index; `digit` for unnamed (digit) models, `name` for named ones.
     if (v.json) console.log(JSON.stringify({ event: 'prediction', file, class: best, ...(named ? { name: named[best] } : { digit: best }), probabilities: probs }));

@@ -1,4 +1,5 @@
 /** Facts about where the CLI runs: runtime, terminal, colour. */
+import { cliEnvironment } from './environment.ts';
 
 /** `node 20.20.2`, `bun 1.4.5` or `deno 2.9.6`. */
 export function runtimeName(): string {
@@ -15,7 +16,7 @@ export function stdoutIsTerminal(): boolean {
 
 /** Colour only on a terminal, and never when NO_COLOR is set. */
 export function useColour(): boolean {
-  return stdoutIsTerminal() && !process.env.NO_COLOR;
+  return stdoutIsTerminal() && !cliEnvironment().noColor;
 }
 
 export function paint(on: boolean) {

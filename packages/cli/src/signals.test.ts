@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './test-helpers.ts';
-import { requireCapability, skipIf } from '../../../scripts/testing/capabilities.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-signals-'));
 const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '--json'];

@@ -1,20 +1,19 @@
 /**
  * Downloads the four MNIST files from a mirror with `fetch`, checks the
  * SHA-256 of each decompressed file, and writes them into a cache folder
- * by @dnn/nn/files' output policy (atomic, links followed, no temporary file
- * left), so a failed or interrupted download never leaves a file that looks
- * complete. Bounded: a mirror that does not answer, or stops sending, for
+ * atomically (with the caller's `writeFile`, or atomic-write.ts), so a failed
+ * or interrupted download never leaves a file that looks complete. Bounded: a mirror that does not answer, or stops sending, for
  * `timeoutMs` is given up on, naming it; a body over MAX_DOWNLOAD_BYTES is refused.
  * @module
  */
 import { mkdir } from 'node:fs/promises';
-import { writeOutputFile } from '@dnn/nn/files';
 import { join } from 'node:path';
 import { MNIST_FILES, MNIST_SHA256, sha256Hex } from './checksums.ts';
 import { concatBytes } from './concat-bytes.ts';
 import { DataError } from './errors.ts';
 import { maybeGunzip } from './gzip.ts';
 import { findFile } from './files.ts';
+import { writeAtomically } from './atomic-write.ts';
 import type { MnistFileKey } from './checksums.ts';
 
 /** The mirror torchvision uses; it serves the files gzipped. */
@@ -40,6 +39,8 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Stops the download (Ctrl-C). */
   signal?: AbortSignal;
+  /** Saves a verified file; must be atomic (default: a temporary file renamed over the target). */
+  writeFile?: (path: string, bytes: Uint8Array) => Promise<void>;
 }
 
 /** Downloads whichever of the four files `dir` lacks; returns the files written. */
@@ -98,7 +99,7 @@ export async function downloadMnist(options: DownloadOptions): Promise<string[]>
         throw new DataError(url, `SHA-256 mismatch: got ${sum}, expected ${checksums[name]}; nothing was saved`);
       }
       const target = join(options.dir, name);
-      await writeOutputFile(target, bytes);
+      await (options.writeFile ?? writeAtomically)(target, bytes);
       written.push(target);
     } finally {
       clearTimeout(timer);

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Dataset } from '@dnn/nn';
+import type { Dataset } from '@dnn/tensor';
 import { MNIST_FILES, type MnistFileKey } from './checksums.ts';
 import { DataError } from './errors.ts';
 import { MAX_IDX_BYTES } from './bounded-gunzip.ts';

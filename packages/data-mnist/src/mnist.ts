@@ -2,7 +2,7 @@
  * Turns a pair of IDX files (images, labels) into a dataset of bytes.
  * @module
  */
-import type { Dataset } from '@dnn/nn';
+import type { Dataset } from '@dnn/tensor';
 import { DataError } from './errors.ts';
 import { parseIdx } from './idx.ts';
 

@@ -29,6 +29,8 @@ export interface SourceOptions {
   mirror?: string;
   fetch?: typeof fetch;
   onDownloadProgress?: DownloadOptions['onProgress'];
+  /** Saves a downloaded file (see DownloadOptions). */
+  writeFile?: DownloadOptions['writeFile'];
   /** Stops a download (Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -84,7 +86,7 @@ export async function locateMnist(o: SourceOptions = {}): Promise<Source> {
   if (o.download === false) {
     throw new DataError(candidates.map((c) => c.dir).join(', '), 'no folder holds the four MNIST files');
   }
-  await downloadMnist({ dir: cacheDir, mirror: o.mirror ?? DEFAULT_MIRROR, fetch: o.fetch, onProgress: o.onDownloadProgress, signal: o.signal });
+  await downloadMnist({ dir: cacheDir, mirror: o.mirror ?? DEFAULT_MIRROR, fetch: o.fetch, onProgress: o.onDownloadProgress, signal: o.signal, writeFile: o.writeFile });
   return { kind: 'download', dir: cacheDir };
 }
 

@@ -8,10 +8,16 @@
  * list; it hands parameters back only when asked.
  * @module
  */
-import type { TrainerState } from './checkpoint.ts';
 import type { Dataset } from './dataset.ts';
 import type { OptimizerConfig } from './optimizers.ts';
 import type { ModelSpec } from './spec.ts';
+
+/** What a trainer holds: parameters, optimizer slots and the number of steps taken (a checkpoint stores it). */
+export interface TrainerState {
+  params: Float32Array;
+  slots: Float32Array[];
+  steps: number;
+}
 
 /** Version of this interface; bumped on any breaking change. */
 export const BACKEND_INTERFACE_VERSION = 2;

@@ -5,10 +5,13 @@ import { blobs } from './test-data.ts';
 import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoint.ts';
 import { ModelFileError } from './safetensors.ts';
 import { encodeModel } from './model-file.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const spec = defaultSpec({ inputSize: 16, hidden: [24, 12], activations: ['relu', 'elu'], outputSize: 4 });
 const data = blobs(1000);
 const options = (over: Partial<FitOptions> = {}): FitOptions => ({
+  backend: cpuBackend(testKernels),
   epochs: 3,
   batchSize: 20,
   optimizer: { name: 'adam' },

@@ -9,22 +9,17 @@
  * from the seed and the epoch number.
  * @module
  */
-import type { EpochEvent } from './fit.ts';
+import type { EpochEvent } from './fit-events.ts';
 import { checkFiniteTensors } from './model-check.ts';
 import { modelTensors, paramsFromTensors, specFromMetadata } from './model-file.ts';
 import { decodeSafetensors, encodeSafetensors, ModelFileError } from './safetensors.ts';
 import { validateSpec, type ModelSpec } from './spec.ts';
+import type { TrainerState } from './backend.ts';
 
 export const CHECKPOINT_FORMAT = 'dnn-checkpoint/2';
 /** Checkpoints of MLP-only versions (tensors named `layers.{i}.weight`); still read. */
 export const CHECKPOINT_FORMAT_MLP = 'dnn-checkpoint/1';
 
-/** What a trainer holds: parameters, optimizer slots and the number of steps taken. */
-export interface TrainerState {
-  params: Float32Array;
-  slots: Float32Array[];
-  steps: number;
-}
 
 /** Where a run stands: in `epoch` (1-based), `rowsDone` rows trained so far with `lossSum`. */
 export interface FitProgress {

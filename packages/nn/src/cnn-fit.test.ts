@@ -3,6 +3,8 @@ import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoi
 import { fit, type FitOptions } from './fit.ts';
 import { validateSpec } from './spec.ts';
 import { blobs } from './test-data.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 // Image blobs: 2 channels of 6x6, 3 classes.
 const data = blobs(600, 72, 3, 4);
@@ -20,6 +22,7 @@ const spec = validateSpec({
   loss: 'cross-entropy',
 });
 const options = (over: Partial<FitOptions> = {}): FitOptions => ({
+  backend: cpuBackend(testKernels),
   epochs: 3,
   batchSize: 25,
   optimizer: { name: 'adam' },

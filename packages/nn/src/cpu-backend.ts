@@ -3,9 +3,9 @@
  * faster ones passed in). Every other backend is checked against it.
  * @module
  */
-import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions } from './backend.ts';
+import { BACKEND_INTERFACE_VERSION, rateOf, type Backend, type Trainer, type TrainerOptions, type TrainerState } from './backend.ts';
 import type { Dataset } from './dataset.ts';
-import type { TrainerState } from './checkpoint.ts';
+import type { KernelOptions } from '@dnn/tensor';
 import { fastKernels, fastKernelsPath, referenceKernels, type Kernels } from './kernels.ts';
 import { computeGradients, createWorkspace, forward, loadBatch, outputWidth } from './network.ts';
 import { createOptimizer } from './optimizers.ts';
@@ -14,16 +14,23 @@ import { sparseInputBuffer, withSparseFirstLayer } from './sparse-first-layer.ts
 /** Rows per forward pass when predicting. */
 const PREDICT_CHUNK = 256;
 
+/** The cpu backend's options; `simd` (KernelOptions) picks among the fast kernels. */
+export interface CpuBackendOptions extends KernelOptions {
+  /** `reference`: the plain loops (slow; for checking); `fast` (default): the fastest that `simd` allows; or kernels of your own. */
+  kernels?: Kernels | 'reference' | 'fast';
+  /** False keeps the first layer's products dense (for comparison; see sparse-first-layer.ts). */
+  sparseInput?: boolean;
+}
+
 /**
- * Creates the single-thread CPU backend. `kernels: 'reference'` uses the
- * plain loops (slow; for checking), the default the fastest available.
- * `sparseInput: false` keeps the first layer's products dense (for
- * comparison; see sparse-first-layer.ts).
+ * Creates the single-thread CPU backend.
+ * @example cpuBackend({ simd: 'off' }) // the TypeScript kernels
  */
-export function cpuBackend(options: { kernels?: Kernels | 'reference' | 'fast'; sparseInput?: boolean } = {}): Backend {
+export function cpuBackend(options: CpuBackendOptions = {}): Backend {
   const choice = options.kernels ?? 'fast';
-  const kernelsFor = (): Kernels => (choice === 'fast' ? fastKernels() : choice === 'reference' ? referenceKernels : choice);
-  const label = choice === 'fast' ? fastKernelsPath() : choice === 'reference' ? 'reference loops' : (choice.path ?? 'custom kernels');
+  const simd: KernelOptions = { simd: options.simd };
+  const kernelsFor = (): Kernels => (choice === 'fast' ? fastKernels(simd) : choice === 'reference' ? referenceKernels : choice);
+  const label = choice === 'fast' ? fastKernelsPath(simd) : choice === 'reference' ? 'reference loops' : (choice.path ?? 'custom kernels');
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'cpu',

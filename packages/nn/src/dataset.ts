@@ -1,19 +1,13 @@
 /**
- * A labelled dataset kept as stored: bytes (or floats) row after row, and
- * one class label per row. Batches are gathered and scaled when used, so no
- * float copy of the whole set is ever made.
+ * Datasets (the type is @dnn/tensor's, so that loaders need not depend on
+ * nn): kept as stored, bytes (or floats) row after row, and one class label
+ * per row. Batches are gathered and scaled when used, so no float copy of
+ * the whole set is ever made.
  * @module
  */
+import type { Dataset } from '@dnn/tensor';
 
-export interface Dataset {
-  /** `count * features` values, row-major. */
-  x: Uint8Array | Float32Array;
-  /** `count` class labels in [0, classes). */
-  labels: Uint8Array;
-  count: number;
-  features: number;
-  classes: number;
-}
+export type { Dataset };
 
 /** Rows [start, end) of a dataset, sharing its memory. */
 export function sliceDataset(d: Dataset, start: number, end: number): Dataset {

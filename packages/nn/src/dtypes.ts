@@ -22,8 +22,6 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-const scratch = new DataView(new ArrayBuffer(4));
-
 /** `count` little-endian values of `dtype` at byte `at` of `view`, as float32. */
 export function readAsFloat32(view: DataView, at: number, count: number, dtype: Dtype): Float32Array {
   const out = new Float32Array(count);
@@ -37,13 +35,12 @@ export function readAsFloat32(view: DataView, at: number, count: number, dtype: 
     case 'F16':
       for (let i = 0; i < count; i++) out[i] = halfToFloat(view.getUint16(at + i * 2, true));
       break;
-    case 'BF16':
-      // bfloat16 is the top half of a float32.
-      for (let i = 0; i < count; i++) {
-        scratch.setUint32(0, view.getUint16(at + i * 2, true) << 16);
-        out[i] = scratch.getFloat32(0);
-      }
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: written as bits into the output itself.
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < count; i++) bits[i] = view.getUint16(at + i * 2, true) << 16;
       break;
+    }
   }
   return out;
 }

@@ -4,10 +4,13 @@ import { defaultSpec, validateSpec } from './spec.ts';
 import { blobs } from './test-data.ts';
 import { evaluate, predict } from './model.ts';
 import { metricsFromOutputs } from './metrics.ts';
+import { cpuBackend } from './cpu-backend.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 const spec = defaultSpec({ inputSize: 16, hidden: [32], activations: ['relu'], outputSize: 4 });
 const data = blobs(1200);
 const options = (over: Partial<FitOptions> = {}): FitOptions => ({
+  backend: cpuBackend(testKernels),
   epochs: 3,
   batchSize: 50,
   optimizer: { name: 'adam' },
@@ -55,10 +58,10 @@ test('validation is the last rows, and equals evaluate/predict of the result', a
   const r = await fit(spec, data, options({ epochs: 1 }));
   const model = { spec, params: r.params };
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
-  const m = await evaluate(model, valRows);
+  const m = await evaluate(model, valRows, { backend: cpuBackend(testKernels) });
   expect(m.accuracy).toBe(r.validation!.accuracy);
   expect(Math.abs(m.loss - r.validation!.loss)).toBeLessThan(1e-9);
-  const viaPredict = metricsFromOutputs(spec, predict(model, valRows.x), valRows.labels);
+  const viaPredict = metricsFromOutputs(spec, predict(model, valRows.x, undefined, testKernels), valRows.labels);
   expect(viaPredict.accuracy).toBe(m.accuracy);
 });
 
@@ -109,6 +112,6 @@ test('patience stops when validation loss stalls and restores the best epoch', a
   expect(r.validation!.loss, "the reported validation is the best epoch's").toBe(losses[bestIdx]);
   const model = { spec, params: r.params };
   const valRows = { ...data, x: data.x.subarray(1000 * 16), labels: data.labels.subarray(1000), count: 200 };
-  expect(Math.abs((await evaluate(model, valRows)).loss - losses[bestIdx]), "the returned weights are the best epoch's").toBeLessThan(1e-9);
+  expect(Math.abs((await evaluate(model, valRows, { backend: cpuBackend(testKernels) })).loss - losses[bestIdx]), "the returned weights are the best epoch's").toBeLessThan(1e-9);
   expect(() => checkFitOptions(data, options({ patience: 2, validation: 0 }))).toThrow(/patience needs a validation split/);
 });

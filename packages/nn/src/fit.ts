@@ -16,6 +16,9 @@ import type { OptimizerConfig } from './optimizers.ts';
 import type { FitProgress } from './checkpoint.ts';
 import { changesPerStep, checkSchedule, learningRateAt, type ScheduleConfig } from './schedules.ts';
 import { DEFAULTS, defaultValidation } from './defaults.ts';
+import type { EpochEvent, FitEvent } from './fit-events.ts';
+
+export type { StartEvent, ProgressEvent, EpochEvent, FitEvent } from './fit-events.ts';
 
 /** How to train. Every field is optional; `DEFAULTS` (the CLI's defaults) fills the rest. */
 export interface FitOptions {
@@ -53,34 +56,6 @@ export interface FitOptions {
   checkpointEvery?: number;
 }
 
-export interface StartEvent {
-  type: 'start';
-  backend: string;
-  architecture: number[];
-  parameters: number;
-  trainSize: number;
-  validationSize: number;
-  seed: number;
-}
-export interface ProgressEvent {
-  type: 'progress';
-  epoch: number;
-  /** Rows trained so far in this epoch, and the epoch's total. */
-  rows: number;
-  total: number;
-  /** Mean training loss so far in this epoch. */
-  trainLoss: number;
-}
-export interface EpochEvent {
-  type: 'epoch';
-  epoch: number;
-  trainLoss: number;
-  validationLoss: number;
-  validationAccuracy: number;
-  learningRate: number;
-  seconds: number;
-}
-export type FitEvent = StartEvent | ProgressEvent | EpochEvent;
 
 export interface FitResult {
   params: Float32Array;

@@ -41,7 +41,7 @@ export { ArchError, parseArch, formatArch, ARCH_HELP } from './arch-syntax.ts';
 export { type LayerSlot, type ParamLayout, paramLayout, parameterCount } from './layout.ts';
 export { initParams, STREAM } from './init.ts';
 export { activate, activateBackward } from './activation.ts';
-export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver, simdSetting } from './kernels.ts';
+export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver } from './kernels.ts';
 export {
   type Workspace,
   type MlpWorkspace,
@@ -68,10 +68,11 @@ export {
   type Trainer,
   type TrainerOptions,
   type TrainResult,
+  type TrainerState,
   type LearningRates,
   rateOf,
 } from './backend.ts';
-export { cpuBackend, checkState } from './cpu-backend.ts';
+export { type CpuBackendOptions, cpuBackend, checkState } from './cpu-backend.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {
@@ -109,4 +110,4 @@ export {
 export { CLASSES_KEY, numberedClasses, classNamesProblem, classesMetadata, classesFromMetadata } from './classes.ts';
 export { ONNX_OPSET, encodeOnnx } from './onnx.ts';
 export { type ProfilePoint, type ProfileOptions, trainingProfileSvg, niceTicks } from './plot.ts';
-export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type TrainerState, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';
+export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_MLP, type FitProgress, type Checkpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.ts';

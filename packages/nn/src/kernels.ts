@@ -1,11 +1,12 @@
 /**
  * The kernels CPU passes compute with: a GEMM, optionally an in-place Adam
  * and an allocator, and a table of layer kernels. The reference set is the
- * plain loops; the fast set is WebAssembly SIMD (or blocked TypeScript).
+ * plain loops; the fast set is WebAssembly SIMD (or blocked TypeScript), as
+ * the caller's `KernelOptions` ask.
  * @module
  */
-import { createFastGemm, detectSharedSimd, gemm as referenceGemm, SharedKernels } from '@dnn/tensor';
-import type { AdamFn, GemmFn } from '@dnn/tensor';
+import { createFastGemm, detectSharedSimd, gemm as referenceGemm, SharedKernels, sharedSimdLevel } from '@dnn/tensor';
+import type { AdamFn, GemmFn, KernelOptions } from '@dnn/tensor';
 import type { LayerTable } from './layers/layer.ts';
 import { fastLayers, referenceLayers } from './layers/tables.ts';
 
@@ -28,42 +29,35 @@ export interface Kernels {
 export const referenceKernels: Kernels = { gemm: referenceGemm, layers: referenceLayers, path: 'reference loops' };
 
 /**
- * The fastest kernels this runtime has (WebAssembly SIMD, else blocked
- * TypeScript; `DNN_SIMD=off` forces the latter). Each call makes its own
- * instance, with its own scratch memory.
+ * The fastest kernels this runtime has that `options` allow (WebAssembly
+ * SIMD, else blocked TypeScript; `{ simd: 'off' }` forces the latter). Each
+ * call makes its own instance, with its own scratch memory.
  */
-export function fastKernels(): Kernels & { path: string } {
-  const level = sharedLevel();
-  if (level) return kernelsOver(SharedKernels.create(level));
-  const { gemm, path } = createFastGemm();
+export function fastKernels(options: KernelOptions = {}): Kernels & { path: string } {
+  const level = sharedLevel(options);
+  if (level) return kernelsOver(SharedKernels.create(level), options);
+  const { gemm, path } = createFastGemm(options);
   return { gemm, path, layers: fastLayers };
 }
 
-/** What `fastKernels()` would pick, without making it. */
-export function fastKernelsPath(): string {
-  const level = sharedLevel();
-  return level ? `wasm-${level}` : createFastGemm().path;
+/** What `fastKernels(options)` would pick, without making it. */
+export function fastKernelsPath(options: KernelOptions = {}): string {
+  const level = sharedLevel(options);
+  return level ? `wasm-${level}` : createFastGemm(options).path;
 }
 
-function sharedLevel(): 'simd' | 'relaxed' | null {
-  const env = simdSetting();
-  const level = detectSharedSimd();
-  if (env === 'off' || level === 'none') return null;
-  return env === 'simd' ? 'simd' : level;
+/** The shared-memory kernels' level, or null where there is no shared memory (a page that is not isolated) or SIMD is off. */
+function sharedLevel(options: KernelOptions): 'simd' | 'relaxed' | null {
+  return detectSharedSimd() === 'none' ? null : sharedSimdLevel(options);
 }
 
 /**
  * Kernels that compute in place over a shared WebAssembly memory (theirs or
- * attached). With `DNN_SIMD=off` the buffers still live there, but the
- * TypeScript GEMM and optimizer loops compute on them.
+ * attached). With `{ simd: 'off' }` the buffers still live there, but the
+ * TypeScript GEMM and optimizer loops compute on them (make the arena with
+ * `inPlace: false` so that the element-wise loops do too).
  */
-export function kernelsOver(k: SharedKernels, simd = simdSetting() !== 'off'): Kernels & { path: string } {
-  if (!simd) return { gemm: createFastGemm('off').gemm, alloc: (n) => k.alloc(n), path: 'typescript', layers: fastLayers };
+export function kernelsOver(k: SharedKernels, options: KernelOptions = {}): Kernels & { path: string } {
+  if (options.simd === 'off') return { gemm: createFastGemm(options).gemm, alloc: (n) => k.alloc(n), path: 'typescript', layers: fastLayers };
   return { gemm: k.gemm, adam: k.adam, alloc: (n) => k.alloc(n), path: `wasm-${k.level}`, layers: fastLayers };
 }
-
-/** The `DNN_SIMD` environment variable, where there is an environment. */
-export function simdSetting(): string | undefined {
-  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env?.DNN_SIMD;
-}
-

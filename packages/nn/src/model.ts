@@ -9,8 +9,7 @@ import { checkDataset, type Dataset } from './dataset.ts';
 import { initParams } from './init.ts';
 import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
-import { createFastGemm } from '@dnn/tensor';
-import type { Kernels } from './kernels.ts';
+import { createFastGemm, type KernelOptions } from '@dnn/tensor';
 import { fastLayers } from './layers/tables.ts';
 import { createWorkspace, forward } from './network.ts';
 import { inputSize, outputSize, validateSpec, type ModelSpec } from './spec.ts';
@@ -26,16 +25,14 @@ export function createModel(spec: ModelSpec, seed = 1): Model {
   return { spec: valid, params: initParams(valid, seed) };
 }
 
-/** Made on first use: a CNN's convolutions want the fast GEMM even for one image. */
-let predictKernels: Kernels | undefined;
-
 /**
  * Outputs (probabilities for a softmax model) for `rows` inputs, row-major,
- * raw values (bytes are scaled by the spec's inputScale).
+ * raw values (bytes are scaled by the spec's inputScale). The fast GEMM
+ * (as `kernels` allow) even for one image: a CNN's convolutions want it.
  * @example
  * const probs = predict(model, imageBytes, 1); // Float32Array(10)
  */
-export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / inputSize(model.spec)): Float32Array {
+export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / inputSize(model.spec), kernels: KernelOptions = {}): Float32Array {
   const { spec, params } = model;
   const nIn = inputSize(spec);
   const nOut = outputSize(spec);
@@ -46,12 +43,12 @@ export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.len
   const chunk = Math.min(Math.max(rows, 1), 256);
   const ws = createWorkspace(spec, chunk);
   const out = new Float32Array(rows * nOut);
-  const kernels = (predictKernels ??= { gemm: createFastGemm().gemm, layers: fastLayers });
+  const fast = { gemm: createFastGemm(kernels).gemm, layers: fastLayers };
   for (let r = 0; r < rows; r += chunk) {
     const n = Math.min(chunk, rows - r);
     const src = x.subarray(r * nIn, (r + n) * nIn);
     for (let i = 0; i < src.length; i++) ws.a[0][i] = src[i] * spec.input.scale;
-    out.set(forward(ws, params, n, kernels).subarray(0, n * nOut), r * nOut);
+    out.set(forward(ws, params, n, fast).subarray(0, n * nOut), r * nOut);
   }
   return out;
 }

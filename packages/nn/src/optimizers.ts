@@ -54,6 +54,8 @@ export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamK
   const slotCount = { sgd: 0, momentum: 1, adam: 2 }[c.name];
   // A one-element list reused for a whole gradient, so a step allocates nothing.
   const single: Float32Array[] = [new Float32Array(0)];
+  // This optimizer's own buffer for summed parts: nothing is shared with another optimizer or run.
+  const scratch = new Float32Array(CHUNK);
   return {
     config: c,
     slotCount,
@@ -66,18 +68,16 @@ export function createOptimizer(config: OptimizerConfig, kernels: { adam?: AdamK
       for (let lo = start; lo < end; lo += CHUNK) {
         const hi = Math.min(end, lo + CHUNK);
         // The summed chunk holds elements [lo, hi) at [0, hi - lo): shift its index by lo.
-        step(c, p, scratchSum(parts, lo, hi), s, lr, t, lo, hi, lo);
+        step(c, p, sumInto(scratch, parts, lo, hi), s, lr, t, lo, hi, lo);
       }
     },
   };
 }
 
 const CHUNK = 4096;
-let scratch = new Float32Array(CHUNK);
 
-/** Sums parts[*][lo, hi) in order into a small reused buffer (it stays in cache). */
-function scratchSum(parts: readonly Float32Array[], lo: number, hi: number): Float32Array {
-  if (scratch.length < hi - lo) scratch = new Float32Array(hi - lo);
+/** Sums parts[*][lo, hi) (hi - lo <= CHUNK) in order into the start of `scratch`, small enough to stay in cache. */
+function sumInto(scratch: Float32Array, parts: readonly Float32Array[], lo: number, hi: number): Float32Array {
   const out = scratch.subarray(0, hi - lo);
   out.set(parts[0].subarray(lo, hi));
   for (let w = 1; w < parts.length; w++) addInto(out, parts[w], lo);

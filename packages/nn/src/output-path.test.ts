@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileProblem } from './file-problem.ts';
 import { checkOutputPath, removeLeftovers, writeOutputFile } from './output-path.ts';
-import { skipIf } from '../../../scripts/testing/capabilities.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const root = await mkdtemp(join(tmpdir(), 'dnn-output-'));

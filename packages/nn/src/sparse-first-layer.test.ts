@@ -8,6 +8,7 @@ import { defaultCnnSpec, defaultSpec, inputSize, validateSpec, type ModelSpec } 
 import { cpuBackend } from './cpu-backend.ts';
 import { fit } from './fit.ts';
 import type { Dataset } from './dataset.ts';
+import { testKernels } from '../../../test-support/environment.ts';
 
 /** MNIST-like bytes: `density` of the pixels non-zero, the rest exactly 0. */
 function sparseImages(count: number, features: number, density: number, seed: number): Dataset {
@@ -49,7 +50,7 @@ for (const [name, s, options, gemms] of cases) {
   for (const density of [0.01, 0.19, 1]) {
     test(`${name}: one training step with the sparse first layer equals the dense one to float32 rounding (${density * 100}% non-zero)`, () => {
       const data = sparseImages(rows * 3, inputSize(s), density, 7);
-      const fast = counting(fastKernels());
+      const fast = counting(fastKernels(testKernels));
       const alloc = fast.alloc ?? ((n: number) => new Float32Array(n));
       const ws = createWorkspace(s, rows, alloc, options);
       expect(ws.path).toBe(options.fused === false || s === listSpec ? 'layers' : 'mlp');
@@ -81,7 +82,7 @@ test('a list that starts with a convolution has no sparse first layer; the refer
   const cnn = createWorkspace(defaultCnnSpec(), 4);
   expect(sparseInputBuffer(cnn)).toBe(null);
   expect(sparseFirstLayerBytes(defaultCnnSpec(), 4)).toBe(0);
-  const fast = fastKernels();
+  const fast = fastKernels(testKernels);
   expect(withSparseFirstLayer(fast, null)).toBe(fast);
   const ws = createWorkspace(spec, 4);
   expect(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws))).toBe(referenceKernels);

@@ -65,8 +65,8 @@ export function withSparseFirstLayer(kernels: Kernels, input: Float32Array | nul
 
 /** The sparse kernels that match `kernels`: WebAssembly in place where the input lives in a shared arena. */
 function sparseInputFor(kernels: Kernels, input: Float32Array): SparseInput | null {
-  if (kernels.path === 'typescript') return createSparseInput(null, 'off');
+  if (kernels.path === 'typescript') return createSparseInput(null, { simd: 'off' });
   if (!kernels.path?.startsWith('wasm-')) return null;
   const shared = SharedKernels.holding(input);
-  return shared ? createSparseInput(shared, shared.level) : null;
+  return shared ? createSparseInput(shared, { simd: shared.level }) : null;
 }

@@ -12,7 +12,7 @@ import { maxRelativeError, randomArray, Rng } from '@dnn/tensor';
 import { encodeModel } from './model-file.ts';
 import { createModel, predict } from './model.ts';
 import { defaultCnnSpec, validateSpec } from './spec.ts';
-import { requireCapability } from '../../../scripts/testing/capabilities.ts';
+import { requireCapability } from '../../../test-support/capabilities.ts';
 
 const PYTHON = String.raw`
 import json, struct, sys, torch

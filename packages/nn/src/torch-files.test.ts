@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { decodeModel } from './model-file.ts';
 import { formatArch } from './arch-syntax.ts';
 import { predict } from './model.ts';
-import { requireCapability } from '../../../scripts/testing/capabilities.ts';
+import { requireCapability } from '../../../test-support/capabilities.ts';
 
 const SCRIPT = String.raw`
 import json, struct, sys, torch, torch.nn as nn

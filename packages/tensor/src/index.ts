@@ -6,6 +6,7 @@
  */
 export { type FloatArray, type Tensor, sizeOf, tensor, sameShape } from './shape.ts';
 export { Rng } from './random.ts';
+export type { Dataset } from './dataset.ts';
 export { type GemmFn, gemm, checkGemm } from './gemm.ts';
 export { addBias, biasRelu, sumRows, softmaxRows, argmaxRows, gatherRows } from './rowwise.ts';
 export {
@@ -30,7 +31,7 @@ export { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 export { randomArray, maxRelativeError } from './compare.ts';
 export { createBlockedGemm } from './gemm-blocked.ts';
 export { type SimdLevel, detectSimd, createWasmGemm, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
-export { type SimdChoice, type FastGemm, createFastGemm, createSparseInput } from './kernels.ts';
+export { type SimdChoice, type KernelOptions, type FastGemm, SIMD_CHOICES, simdChoice, createFastGemm, createSparseInput, sharedSimdLevel } from './kernels.ts';
 export { type SparseInput } from './sparse-input.ts';
 export { sparseInputArenaBytes } from './wasm/sparse-wasm.ts';
-export { type AdamFn, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
+export { type AdamFn, type ArenaOptions, SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';

@@ -29,14 +29,12 @@ export function biasRelu(rows: number, cols: number, x: FloatArray, bias: FloatA
   }
 }
 
-let sums = new Float64Array(0);
-
 /** out[c] = alpha * sum over rows of x[r, c] + beta * out[c]. */
 export function sumRows(rows: number, cols: number, x: FloatArray, out: FloatArray, alpha = 1, beta = 0): void {
   // Row by row into float64 partial sums (the same additions in the same order as a column
   // loop, so the same result), reading x in memory order rather than a row's width apart.
-  if (sums.length < cols) sums = new Float64Array(cols);
-  const s = sums.fill(0, 0, cols);
+  // A fresh buffer per call (one small allocation beside rows * cols additions): no state outlives the call.
+  const s = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) s[c] += x[o + c];

@@ -114,11 +114,12 @@ for (const impl of impls) {
   });
 }
 
-test('the factory picks WebAssembly over a shared memory, and the loops for DNN_SIMD=off', () => {
+test("the factory picks WebAssembly over a shared memory, and the loops for { simd: 'off' }", () => {
   const k = level === 'none' ? null : SharedKernels.create();
-  expect(createSparseInput(k, 'off').path).toBe('typescript');
-  expect(createSparseInput(null, 'auto').path).toBe('typescript');
-  if (k) expect(createSparseInput(k, 'auto').path).toBe(`wasm-${k.level}`);
+  expect(createSparseInput(k, { simd: 'off' }).path).toBe('typescript');
+  expect(createSparseInput(null, { simd: 'auto' }).path).toBe('typescript');
+  if (k) expect(createSparseInput(k).path).toBe(`wasm-${k.level}`);
+  expect(() => createSparseInput(k, { simd: 'fast' as never })).toThrow(/simd: unknown choice "fast"; choose auto, relaxed, simd, off/);
 });
 
 test('sparseInputArenaBytes is enough for the kernels\' allocations (a worker region of that size does not run out)', () => {

@@ -1,5 +1,6 @@
-// Trains with a worker pool, then trains again with a failing worker, and
-// returns without calling exit: the process ends only if every worker is gone.
+// Trains with a worker pool, then trains again with a failing worker (the
+// test-only worker entry whose URL is the first argument), and returns
+// without calling exit: the process ends only if every worker is gone.
 import { fit, validateSpec } from '@dnn/nn';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 
@@ -12,7 +13,7 @@ const options = { epochs: 1, batchSize: 10, validation: 20, seed: 1, optimizer: 
 const r = await fit(spec, data, { ...options, backend: workersBackend({ workers: 2 }) });
 console.log(`trained ${r.history.length} epoch`);
 try {
-  await fit(spec, data, { ...options, backend: workersBackend({ workers: 2, fault: { worker: 1, step: 2, kind: 'throw' } }) });
+  await fit(spec, data, { ...options, backend: workersBackend({ workers: 2, workerUrl: new URL(globalThis.Deno?.args[0] ?? process.argv[2]) }) });
 } catch (e) {
   console.log(`failed as expected: ${e.message}`);
 }

@@ -6,6 +6,7 @@ import { layerShapes, validateSpec, type LayerSpec, type LossName, type ModelSpe
 import { dropoutKeeps } from './dropout.ts';
 import type { LayerPass } from './layer.ts';
 import { fastLayers, referenceLayers } from './tables.ts';
+import { testKernels } from '../../../../test-support/environment.ts';
 
 const conv = (out: number, kernel: number, stride: 1 | 2 = 1, padding: 'valid' | 'same' = 'valid'): LayerSpec => ({ kind: 'conv2d', out, kernel, stride, padding });
 
@@ -67,7 +68,7 @@ function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, s
   const dy = randomArray(rng, rows * info.outSize);
   const table = fast ? fastLayers : referenceLayers;
   const kernel = table[info.spec.kind];
-  const shared = arena ? SharedKernels.create() : null;
+  const shared = arena ? SharedKernels.create(undefined, { inPlace: testKernels.simd !== 'off' }) : null;
   const make = (n: number, from?: Float32Array) => {
     const a = shared ? shared.alloc(n) : new Float32Array(n);
     if (from) a.set(from);
@@ -76,7 +77,7 @@ function runLayer(spec: ModelSpec, index: number, rows: number, fast: boolean, s
   };
   const scratch = (kernel.scratchFloats?.(info, rows, true) ?? []).map((n) => make(n));
   const grads = make(size);
-  const gemm = shared ? shared.gemm : fast ? createFastGemm().gemm : referenceKernels.gemm;
+  const gemm = shared ? shared.gemm : fast ? createFastGemm(testKernels).gemm : referenceKernels.gemm;
   const p: LayerPass = { info, rows, params: make(size, params), grads, gemm, training: true, seed: 9, step: 2, rowOffset: 4, scratch };
   const y = make(rows * info.outSize);
   const dx = make(rows * info.inSize);
@@ -183,7 +184,7 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
   const x = randomArray(rng, rows * 2 * 13 * 12, 0, 255);
   const run = (fast: boolean, arena = false) => {
     // fastKernels() allocates in its WebAssembly arena (with DNN_SIMD=off too, computing with the loops).
-    const kernels = fast ? fastKernels() : referenceKernels;
+    const kernels = fast ? fastKernels(testKernels) : referenceKernels;
     const ws = createLayersWorkspace(spec, rows, arena && kernels.alloc ? kernels.alloc : Float32Array);
     for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] / 255;
     for (let r = 0; r < rows; r++) ws.labels[r] = r % 4;

@@ -69,9 +69,11 @@ export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() 
 /**
  * Node 20's V8 has relaxed SIMD (fused multiply-add) behind a flag that later
  * versions turn on. A program that is its own process (the CLI, the
- * benchmark) may turn the flag on before any WebAssembly is compiled;
- * libraries never should. Reached through process.getBuiltinModule, so
- * nothing is imported where there is no Node. Returns whether it turned it on.
+ * benchmark) may turn the flag on; libraries never should. It may be called
+ * at any time: the detection is redone afterwards, so kernels made later use
+ * relaxed SIMD (kernels made before keep the level they were made with).
+ * Reached through process.getBuiltinModule, so nothing is imported where
+ * there is no Node. Returns whether it turned the flag on.
  */
 export function enableRelaxedSimdOnNode20(): boolean {
   const g = globalThis as {
@@ -79,11 +81,12 @@ export function enableRelaxedSimdOnNode20(): boolean {
     process?: { versions: Record<string, string | undefined>; getBuiltinModule?: (name: string) => { setFlagsFromString(flags: string): void } | undefined };
   };
   const node = g.process?.versions.node;
-  if (!node || g.Deno || g.process?.versions.bun || Number(node.split('.')[0]) >= 22 || detected) return false;
+  if (!node || g.Deno || g.process?.versions.bun || Number(node.split('.')[0]) >= 22) return false;
   try {
     g.process?.getBuiltinModule?.('node:v8')?.setFlagsFromString('--experimental-wasm-relaxed-simd');
-    return true;
   } catch {
     return false;
   }
+  detected = undefined;
+  return true;
 }

@@ -66,6 +66,11 @@ export function detectSharedSimd(): SimdLevel {
   return 'none';
 }
 
+export interface ArenaOptions {
+  /** Element-wise kernels in WebAssembly on the arena's buffers (default true). */
+  inPlace?: boolean;
+}
+
 export class SharedKernels {
   readonly memory: WebAssembly.Memory;
   readonly level: Exclude<SimdLevel, 'none'>;
@@ -77,10 +82,17 @@ export class SharedKernels {
   private scratch = { offset: 0, floats: 0 };
   private partsList = 0;
   private copying: GemmFn | null = null;
+  /**
+   * Whether the element-wise kernels (rowwise.ts, activations.ts) compute in
+   * place on this arena's buffers; false keeps their TypeScript loops (a
+   * backend asked for `simd: 'off'` but needs the shared memory).
+   */
+  readonly inPlace: boolean;
 
-  private constructor(memory: WebAssembly.Memory, level: Exclude<SimdLevel, 'none'>, start: number, end: number) {
+  private constructor(memory: WebAssembly.Memory, level: Exclude<SimdLevel, 'none'>, start: number, end: number, options: ArenaOptions) {
     this.memory = memory;
     this.level = level;
+    this.inPlace = options.inPlace ?? true;
     const module = new WebAssembly.Module(bytesOf(level === 'relaxed' ? SHARED_RELAXED_BASE64 : SHARED_SIMD_BASE64));
     this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SharedExports;
     this.next = start;
@@ -88,15 +100,15 @@ export class SharedKernels {
   }
 
   /** A new shared memory, with allocation anywhere in it. */
-  static create(level: Exclude<SimdLevel, 'none'> = detectSharedSimd() as Exclude<SimdLevel, 'none'>): SharedKernels {
+  static create(level: Exclude<SimdLevel, 'none'> = detectSharedSimd() as Exclude<SimdLevel, 'none'>, options: ArenaOptions = {}): SharedKernels {
     const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     // Offset 0 stays unused so that 0 never names a buffer.
-    return new SharedKernels(memory, level, 64, MAX_PAGES * PAGE);
+    return new SharedKernels(memory, level, 64, MAX_PAGES * PAGE, options);
   }
 
   /** Kernels over an existing memory, allocating only in [start, end) (a region from `reserve`). */
-  static attach(memory: WebAssembly.Memory, level: Exclude<SimdLevel, 'none'>, start: number, end: number): SharedKernels {
-    return new SharedKernels(memory, level, start, end);
+  static attach(memory: WebAssembly.Memory, level: Exclude<SimdLevel, 'none'>, start: number, end: number, options: ArenaOptions = {}): SharedKernels {
+    return new SharedKernels(memory, level, start, end, options);
   }
 
   /** Carves `bytes` out of this arena for another thread's `attach`. */
