@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
+import { checkDeterminism } from './determinism-check.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 /** What a test may need (test-support/capabilities.ts), then the runtimes a pass needs. */
@@ -57,6 +58,10 @@ const required = CAPABILITIES.filter((c) => !allowMissing.includes(c));
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
 const adapter = join(root, 'test-support/bun-test.ts');
+// Each runtime's deterministic runs write their weight hashes here; compared after the last pass.
+const determinismDir = join(root, 'node_modules/.cache/dnn-determinism');
+rmSync(determinismDir, { recursive: true, force: true });
+const suiteRuntimes = [];
 
 function findTests(dir, found = []) {
   for (const name of readdirSync(dir)) {
@@ -76,7 +81,7 @@ const tests = ['packages', 'apps']
 if (tests.length === 0) fail('no test files matched');
 
 // The tests learn here, and only here, what this run requires of them.
-const testEnv = { DNN_TEST_REQUIRE: TEST_CAPABILITIES.filter((c) => required.includes(c)).join(',') };
+const testEnv = { DNN_TEST_REQUIRE: TEST_CAPABILITIES.filter((c) => required.includes(c)).join(','), DNN_DETERMINISM_DIR: determinismDir };
 
 function run(cmd, argv, env = {}) {
   console.log(`\n$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${cmd} ${argv.join(' ')}`);
@@ -176,6 +181,7 @@ for (const pass of only) {
     r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')], testEnv);
     counter = 'node';
   }
+  if (pass !== 'packed' && tests.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : pass === 'node' || pass === 'node-nosimd' ? `node${process.versions.node.split('.')[0]}` : pass);
   const c = count(r.out, counter);
   // Bun lists its skipped tests again in its summary: each once.
   c.skips = [...new Set(c.skips)];
@@ -183,6 +189,10 @@ for (const pass of only) {
   const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed + (c.skipped || 0) > 0;
   results.push({ runtime: pass, ...c, seconds: (Date.now() - started) / 1000, ok });
 }
+
+const determinism = suiteRuntimes.length ? checkDeterminism(determinismDir, [...new Set(suiteRuntimes)]) : { ok: true, lines: [] };
+for (const line of determinism.lines) console.log(line);
+if (!determinism.ok) results.push({ runtime: 'determinism', passed: 0, failed: 1, skipped: 0, skips: [], seconds: 0, ok: false });
 
 const cell = (n) => String(Number.isFinite(n) ? n : '?').padStart(7);
 console.log(`\nrequired: ${required.join(', ') || 'nothing'}${allowMissing.length ? `; allowed to be missing: ${allowMissing.join(', ')}` : ''}`);

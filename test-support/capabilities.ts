@@ -21,6 +21,11 @@ export function skipIf(reason: string | false | null | undefined): TestFn {
   return (name, fn, options) => test.skip(`${name} [skipped: ${reason}]`, fn, options);
 }
 
+/** Whether this run requires `capability` (test-all.mjs requires all unless --allow-missing names it). */
+export function isRequired(capability: Capability): boolean {
+  return requiredCapabilities.has(capability);
+}
+
 /**
  * `test` when `available`; otherwise a skip saying `why`, or, when this run
  * requires `capability`, a test that fails naming it.

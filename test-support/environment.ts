@@ -25,3 +25,6 @@ export const requiredCapabilities: ReadonlySet<string> = new Set((env.DNN_TEST_R
 
 /** DNN_CHROMIUM: the browser the browser tests drive instead of Debian's; naming nothing that exists, none. */
 export const chromiumOverride: string | undefined = env.DNN_CHROMIUM;
+
+/** Where each runtime's deterministic runs write their weight hashes (DNN_DETERMINISM_DIR; set by scripts/test-all.mjs, which compares them after the last pass). */
+export const determinismDir: string | undefined = env.DNN_DETERMINISM_DIR || undefined;

@@ -5,7 +5,9 @@
  * blocking; TensorFlow.js wasm and cpu; jax-js wasm), then seconds per
  * 60,000-image epoch of 784-400-200-10 (Adam, batch 100) for the cpu
  * backend (sparse and dense first layer), the workers backend at 1 and 2
- * threads and PyTorch with 2 threads, alternating round by round, then
+ * threads, cpu and 2 workers in deterministic mode (its cost: the same epoch
+ * with and without, in the same rounds) and PyTorch with 2 threads,
+ * alternating round by round, then
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
  * and scale to 600, as they say), the ratios, and the peak memory of a
  * 2-worker training run; then the same epoch of the default CNN (steps
@@ -101,6 +103,9 @@ async function epochSection(): Promise<void> {
     'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ ...kernels, sparseInput: false })),
     'workers x1': () => epochSeconds(data, workersBackend({ ...kernels, workers: 1 })),
     'workers x2': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2 })),
+    // Deterministic mode's cost: fixed row blocks summed in a fixed tree, plain SIMD (no relaxed fused multiply-add).
+    'cpu, deterministic': () => epochSeconds(data, cpuBackend({ ...kernels, deterministic: true })),
+    'workers x2, deterministic': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2, deterministic: true })),
   };
   // PyTorch takes its turn in each round too (its first run above checked that it works).
   if ('seconds' in torch) {
@@ -137,6 +142,8 @@ async function epochSection(): Promise<void> {
     'sparse first layer speed-up (dense / sparse, CPU time, median)': paired('cpu, dense first layer', 'cpu', 'cpuSeconds'),
     'workers x2 speed-up over workers x1 (median of rounds)': paired('workers x1', 'workers x2'),
     'workers x1 cost over cpu': ratio('workers x1', 'cpu'),
+    'deterministic mode cost, cpu (deterministic / not, median of rounds)': paired('cpu, deterministic', 'cpu'),
+    'deterministic mode cost, workers x2 (deterministic / not, median)': paired('workers x2, deterministic', 'workers x2'),
   };
   if (samples['PyTorch, 2 threads']) {
     ratios['cpu (1 thread) / PyTorch 2 threads (median of rounds)'] = paired('cpu', 'PyTorch, 2 threads');

@@ -2,7 +2,7 @@
 import type { LearningRates, ModelSpec, OptimizerConfig } from '@dnn/nn';
 import type { KernelOptions } from '@dnn/tensor';
 import type { PredictJob } from './pool-predict.ts';
-import type { SharedLayout } from './shared.ts';
+import type { BlockLayout, SharedLayout } from './shared.ts';
 
 export type ToWorker =
   | {
@@ -17,6 +17,8 @@ export type ToWorker =
       seed: number;
       /** The kernels the backend was asked for (`simd: 'off'`: the TypeScript loops). */
       kernels: KernelOptions;
+      /** Deterministic mode: train in the fixed row blocks (deterministic-blocks.ts). */
+      blocks?: BlockLayout;
     }
   | { type: 'train'; start: number; count: number; batchSize: number; lr: LearningRates; firstStep: number }
   | ({ type: 'predict' } & PredictJob);

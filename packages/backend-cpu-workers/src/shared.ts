@@ -97,3 +97,11 @@ export function viewShared(kernels: SharedKernels, b: SharedLayout): SharedViews
     control: new Int32Array(b.control),
   };
 }
+
+/** Where the blocks' gradients and losses live: posted to every worker. */
+export interface BlockLayout {
+  /** Byte offsets of the blocks' gradient buffers in the shared memory. */
+  parts: number[];
+  /** One float64 loss sum per block. */
+  losses: SharedArrayBuffer;
+}

@@ -23,6 +23,7 @@ import {
 } from '@dnn/nn';
 import { SharedKernels } from '@dnn/tensor';
 import { abortPool, barrier, PoolAborted } from './barrier.ts';
+import { blockTrainer } from './deterministic-blocks.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { viewShared, type SharedViews } from './shared.ts';
 import { createPoolPredict } from './pool-predict.ts';
@@ -46,6 +47,8 @@ let ws: ReturnType<typeof createWorkspace>;
 let kernels: Kernels;
 let splitStep: ReturnType<typeof createSplitStep> | null = null;
 let predict: ReturnType<typeof createPoolPredict>;
+/** Deterministic mode's chunk (deterministic-blocks.ts), else null. */
+let blockChunk: ((m: Extract<ToWorker, { type: 'train' }>) => void) | null = null;
 
 /** Serves the pool's messages in this thread until it is terminated. */
 export async function serveWorker(withHooks: WorkerHooks = {}): Promise<void> {
@@ -68,14 +71,17 @@ function onMessage(data: unknown): void {
       views = viewShared(shared, layout);
       optimizer = createOptimizer(msg.optimizer, fast);
       state = { slots: views.slots };
-      // The main thread decided the plan (it allocated the split buffers or not).
-      const plan = layout.split && splitPlan(msg.spec);
+      // The main thread decided the plan (it allocated the split buffers or not); deterministic mode has none.
+      const plan = !msg.blocks && layout.split && splitPlan(msg.spec);
       if (plan) {
         splitStep = createSplitStep({ plan, buffers: layout.split!, index: msg.index, workers: msg.workers, maxBatch: msg.maxBatch, views, kernels: fast, shared, optimizer, state });
       } else {
-        ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / msg.workers), fast.alloc);
+        // A slice of each batch per worker; in deterministic mode, a block of it (fewer rows unless workers > blocks).
+        const slices = msg.blocks ? Math.min(msg.workers, msg.blocks.parts.length) : msg.workers;
+        ws = createWorkspace(msg.spec, Math.ceil(msg.maxBatch / slices), fast.alloc);
         // #13: the first dense layer skips its input's zeros, as on the cpu backend (its arena is in the region).
         kernels = withSparseFirstLayer(fast, sparseInputBuffer(ws));
+        if (msg.blocks) blockChunk = blockTrainer({ index: msg.index, workers: msg.workers, seed: msg.seed, views, ws, kernels, optimizer, state }, msg.blocks, shared);
       }
       predict = createPoolPredict(msg.spec, fast, (n) => shared.alloc(n), msg.index, msg.workers);
       send({ type: 'ready', index: msg.index, kernels: fast.path });
@@ -83,7 +89,8 @@ function onMessage(data: unknown): void {
       predict(msg, views.params, views.x, views.labels);
       send({ type: 'done', index: init.index });
     } else {
-      trainChunk(msg);
+      if (blockChunk) blockChunk(msg);
+      else trainChunk(msg);
       send({ type: 'done', index: init.index });
     }
   } catch (e) {

@@ -8,8 +8,12 @@
 import { detectSharedSimd, SharedKernels, sharedSimdLevel, type KernelOptions } from '@dnn/tensor';
 import {
   BACKEND_INTERFACE_VERSION,
-  checkState,
+  copyState,
+  DETERMINISTIC_BLOCKS,
+  restoreState,
+  TrainerDisposedError,
   createOptimizer,
+  deterministicKernelOptions,
   outputSize,
   sparseFirstLayerBytes,
   workspaceFloats,
@@ -19,6 +23,7 @@ import {
   type TrainerOptions,
 } from '@dnn/nn';
 import { abortPool } from './barrier.ts';
+import { allocateBlocks, blockLossSum, type BlockLayout } from './deterministic-blocks.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { allocateShared, viewShared } from './shared.ts';
 import { predictRegionBytes } from './pool-predict.ts';
@@ -31,6 +36,8 @@ export interface WorkersOptions extends KernelOptions {
   workers?: number;
   /** URL of the worker script (default: `worker.js` beside this module; a bundler builds it from `@dnn/backend-cpu-workers/worker`). */
   workerUrl?: URL;
+  /** Every run deterministic: the cpu backend's weights bit for bit, with any number of workers (see @dnn/nn's deterministic.ts). */
+  deterministic?: boolean;
 }
 
 /** Thrown when a worker fails; names the worker and the cause. */
@@ -84,20 +91,24 @@ export function workersBackend(options: WorkersOptions = {}): Backend {
   return {
     interfaceVersion: BACKEND_INTERFACE_VERSION,
     name: 'workers',
-    describe: () => `workers (${n} thread${n === 1 ? '' : 's'})`,
-    createTrainer: (opts) => createPoolTrainer(opts, n, options.workerUrl ?? defaultWorkerUrl(), kernels),
+    describe: () => `workers (${n} thread${n === 1 ? '' : 's'}${options.deterministic ? ', deterministic' : ''})`,
+    createTrainer: (opts) => createPoolTrainer({ ...opts, deterministic: Boolean(options.deterministic || opts.deterministic) }, n, options.workerUrl ?? defaultWorkerUrl(), kernels),
   };
 }
 
 async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kernelOptions: KernelOptions): Promise<Trainer> {
   const { spec, data } = opts;
   const optimizer = createOptimizer(opts.optimizer);
+  // Deterministic runs leave out relaxed SIMD, whose fused multiply-add differs between engines.
+  const kernelChoice = opts.deterministic ? deterministicKernelOptions(kernelOptions) : kernelOptions;
   // The memory is shared even with SIMD off; then the loops compute on it, the element-wise ones too.
-  const inPlace = kernelOptions.simd !== 'off';
-  const shared = SharedKernels.create(sharedSimdLevel(inPlace ? kernelOptions : {}) ?? undefined, { inPlace });
+  const inPlace = kernelChoice.simd !== 'off';
+  const shared = SharedKernels.create(sharedSimdLevel(inPlace ? kernelChoice : {}) ?? undefined, { inPlace });
   // With several workers, a multilayer perceptron splits its first layer by units (split-plan.ts);
   // other networks train data-parallel, and one worker, having nothing to split, runs the cpu backend's step.
-  const plan = n > 1 ? splitPlan(spec) : null;
+  // Deterministic runs train in fixed row blocks instead (deterministic-blocks.ts).
+  const plan = n > 1 && !opts.deterministic ? splitPlan(spec) : null;
+  const slices = opts.deterministic ? Math.min(n, DETERMINISTIC_BLOCKS) : n;
   const layout = allocateShared(shared, {
     paramCount: opts.params.length,
     slotCount: optimizer.slotCount,
@@ -106,7 +117,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
     regionBytes:
       (plan
         ? splitRegionBytes(spec, plan, opts.maxBatch, n)
-        : 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / n)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / n))) + predictRegionBytes(spec),
+        : 4 * workspaceFloats(spec, Math.ceil(opts.maxBatch / slices)) + sparseFirstLayerBytes(spec, Math.ceil(opts.maxBatch / slices))) + predictRegionBytes(spec),
     x: data.x,
     labels: data.labels,
     rows: data.count,
@@ -114,6 +125,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
   if (plan) layout.split = allocateSplitBuffers(shared, plan, opts.maxBatch);
   const views = viewShared(shared, layout);
   views.params.set(opts.params);
+  const blocks: BlockLayout | undefined = opts.deterministic ? allocateBlocks(shared, opts.params.length) : undefined;
 
   // Failures reject whatever is pending and stop every thread.
   let failure: WorkerFailedError | null = null;
@@ -151,7 +163,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
         }
       });
     });
-    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelOptions };
+    const init: ToWorker = { type: 'init', index: i, workers: n, layout, spec, optimizer: opts.optimizer, maxBatch: opts.maxBatch, seed: opts.seed ?? 0, kernels: kernelChoice, blocks };
     h.post(init);
   }
   try {
@@ -179,6 +191,7 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
 
   return {
     async train(order, start, count, batchSize, lr) {
+      if (disposed) throw new TrainerDisposedError();
       if (failure) throw failure;
       if (batchSize > opts.maxBatch) throw new RangeError(`batch size ${batchSize} exceeds maxBatch ${opts.maxBatch}`);
       views.order.set(order.subarray(start, start + count), start);
@@ -186,9 +199,10 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
       steps += Math.ceil(count / batchSize);
       let lossSum = 0;
       for (let w = 0; w < n; w++) lossSum += views.losses[w];
-      return { lossSum, rows: count, steps };
+      return { lossSum: blocks ? blockLossSum(blocks) : lossSum, rows: count, steps };
     },
     async predict(d: Dataset, from, to) {
+      if (disposed) throw new TrainerDisposedError();
       if (failure) throw failure;
       // Every worker predicts its share of the rows (pool-predict.ts).
       const out = new SharedArrayBuffer(Math.max(0, to - from) * width * 4);
@@ -204,14 +218,9 @@ async function createPoolTrainer(opts: TrainerOptions, n: number, url: URL, kern
       return Float32Array.from(views.params);
     },
     // Between chunks the workers are idle: the state in shared memory is settled.
-    async getState() {
-      return { params: Float32Array.from(views.params), slots: views.slots.map((x) => Float32Array.from(x)), steps };
-    },
+    getState: async () => copyState(views.params, views.slots, steps),
     async setState(s) {
-      checkState(s, views.params.length, views.slots.length);
-      views.params.set(s.params);
-      s.slots.forEach((x, i) => views.slots[i].set(x));
-      steps = s.steps;
+      steps = restoreState(s, views.params, views.slots);
     },
     dispose,
   };

@@ -8,7 +8,7 @@
  * the one number read back. The weights are read only when asked.
  * @module
  */
-import { checkState, createOptimizer, mlpView, paramLayout, rateOf, type LearningRates, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
+import { checkState, createOptimizer, TrainerDisposedError, mlpView, paramLayout, rateOf, type LearningRates, type ModelSpec, type Trainer, type TrainerOptions, type TrainerState } from '@dnn/nn';
 import type { GpuContext } from './device.ts';
 import { bufferPool, COPY_DST, MAP_READ, UNIFORM } from './gpu-buffers.ts';
 import { datasetCache, upload, type DeviceDataset } from './gpu-uploads.ts';
@@ -17,7 +17,7 @@ import { mapStaging, readLarge } from './readback.ts';
 import { layerPlan } from './layer-schedule.ts';
 import { encodePass, predictPass, trainStep, type MlpView, type ScheduleContext, type StepPlan, type TrainerCore, type Workspace } from './step-schedule.ts';
 import { STEP_BYTES } from './wgsl.ts';
-import { gemmTiles } from './wgsl-gemm.ts';
+import { gemmTiles, type GemmTiles } from './wgsl-gemm.ts';
 
 /**
  * The dense layers of a dense-only list, from its MLP view (@dnn/nn's
@@ -59,7 +59,14 @@ function mlpPlan(sc: Omit<ScheduleContext, 'net' | 'ws'>, core: TrainerCore, net
   };
 }
 
-export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): Promise<Trainer> {
+/** Every GEMM on `tile` when one is given, else the tile chosen by each product's size. */
+function forceTile(tiles: GemmTiles, tile?: keyof GemmTiles): GemmTiles {
+  if (!tile) return tiles;
+  const t = tiles[tile];
+  return { xl: t, large: t, small: t, tiny: t };
+}
+
+export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions, gemmTile?: keyof GemmTiles): Promise<Trainer> {
   const { device } = ctx;
   const net = gpuNet(opts.spec);
   const size = paramLayout(opts.spec).size;
@@ -82,7 +89,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
   const sc = {
     pool,
     pipelines: pipelineCache(device),
-    tiles: gemmTiles(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupStorageSize),
+    tiles: forceTile(gemmTiles(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupStorageSize), gemmTile),
     optimizer: { name, momentum, beta1, beta2, epsilon },
   };
   let plan: StepPlan;
@@ -134,7 +141,9 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
   void device.lost?.then((info) => (lost = `lost: ${info.reason} ${info.message}`));
   // Validation and out-of-memory errors arrive here, not as exceptions: keep the first and fail the next call.
   device.addEventListener?.('uncapturederror', (e) => (lost ??= (e as GPUUncapturedErrorEvent).error?.message ?? 'error'));
+  let disposed = false;
   const alive = () => {
+    if (disposed) throw new TrainerDisposedError();
     if (lost) throw new Error(`the GPU device failed (${lost})`);
   };
 
@@ -193,6 +202,7 @@ export async function createGpuTrainer(ctx: GpuContext, opts: TrainerOptions): P
       steps = s.steps;
     },
     async dispose() {
+      disposed = true;
       pool.destroyAll();
     },
   };

@@ -72,6 +72,11 @@ export interface GemmTiles {
   large: GemmTile;
   /** For small outputs, where more workgroups beat more work per thread. */
   small: GemmTile;
+  /**
+   * One output per thread, 8x8 threads: slow to run, but a software adapter's shader compiler (llvmpipe) builds it in
+   * a fraction of a second where the others take a minute each. Never chosen by size: only when asked for (`gemmTile`).
+   */
+  tiny: GemmTile;
 }
 
 /** The tile shapes that fit the adapter's limits. Not yet tuned on a GPU: the first GPU run says which wins where. */
@@ -79,8 +84,8 @@ export function gemmTiles(maxInvocations: number, maxWorkgroupBytes: number): Ge
   // 256 threads where allowed; the compatibility level's 128 get taller per-thread blocks.
   const wide = maxInvocations >= 256;
   const tiles: GemmTiles = wide
-    ? { xl: { wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 16, tm: 2, tn: 2, bk: 16 } }
-    : { xl: { wgX: 16, wgY: 8, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 8, tm: 8, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 8, tm: 4, tn: 2, bk: 16 } };
+    ? { xl: { wgX: 16, wgY: 16, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 16, tm: 4, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 16, tm: 2, tn: 2, bk: 16 }, tiny: { wgX: 8, wgY: 8, tm: 1, tn: 1, bk: 8 } }
+    : { xl: { wgX: 16, wgY: 8, tm: 8, tn: 8, bk: 8 }, large: { wgX: 16, wgY: 8, tm: 8, tn: 4, bk: 16 }, small: { wgX: 16, wgY: 8, tm: 4, tn: 2, bk: 16 }, tiny: { wgX: 8, wgY: 8, tm: 1, tn: 1, bk: 8 } };
   for (const t of Object.values(tiles)) {
     while (t.bk > 4 && t.bk * (t.wgY * t.tm + t.wgX * t.tn) * 4 > maxWorkgroupBytes) t.bk /= 2;
   }

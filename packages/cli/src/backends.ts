@@ -18,12 +18,12 @@ export const backendFlags: Flags = {
 
 export const ADAPTERS = ['auto', 'hardware', 'software'] as const;
 
-export async function createBackend(name: BackendName, options: { workers?: number; adapter?: AdapterChoice } = {}): Promise<Backend> {
+export async function createBackend(name: BackendName, options: { workers?: number; adapter?: AdapterChoice; deterministic?: boolean } = {}): Promise<Backend> {
   switch (name) {
     case 'cpu':
-      return cpuBackend(cliEnvironment().kernels);
+      return cpuBackend({ ...cliEnvironment().kernels, deterministic: options.deterministic });
     case 'workers':
-      return workersBackend({ ...cliEnvironment().kernels, workers: options.workers });
+      return workersBackend({ ...cliEnvironment().kernels, workers: options.workers, deterministic: options.deterministic });
     case 'webgpu':
       return webgpuBackend({ adapter: options.adapter });
   }

@@ -24,3 +24,8 @@ test('checkpoints from before per-step schedules keep their per-epoch schedule',
   expect(savedSettings({ ...old, schedule: 'cosine' }).schedule).toBe('cosine-epoch');
   expect(savedSettings({ ...saved }).schedule).toBe('linear');
 });
+
+test('--deterministic is a run setting: a resume may repeat it, and may not add or drop it', () => {
+  expect(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), { ...saved, deterministic: true }, spec)).toEqual([]);
+  expect(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), saved, spec)).toEqual(["--deterministic true (the checkpoint's run has false)"]);
+});

@@ -26,6 +26,7 @@ export const RUN_FLAGS = [
   'seed',
   'patience',
   'classes',
+  'deterministic',
 ] as const;
 export type RunFlag = (typeof RUN_FLAGS)[number];
 
@@ -44,6 +45,8 @@ export interface RunSettings {
   patience?: number;
   /** Class names, when the run named them. */
   classes?: string[];
+  /** Deterministic mode (`--deterministic`); a resumed run keeps it. */
+  deterministic?: boolean;
 }
 
 /**
@@ -94,6 +97,7 @@ export function resumeConflicts(run: GivenRun, saved: RunSettings, spec: ModelSp
     seed: [run.seed, saved.seed],
     patience: [run.patience, saved.patience],
     classes: [run.classes, saved.classes],
+    deterministic: [run.deterministic ?? false, saved.deterministic ?? false],
   };
   return RUN_FLAGS.filter((f) => run.given[f] !== undefined && show(pairs[f][0]) !== show(pairs[f][1])).map(
     (f) => `--${f} ${show(pairs[f][0])} (the checkpoint's run has ${show(pairs[f][1])})`,

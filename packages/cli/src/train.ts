@@ -69,6 +69,10 @@ export const TRAIN_FLAGS: Flags = {
   validation: { type: 'string', value: 'N', help: 'validation examples, taken from the end of the training set', default: `${DEFAULTS.maxValidation}, or a sixth of --limit` },
   limit: { type: 'string', value: 'N', help: 'use only the first N training images' },
   seed: { type: 'string', value: 'N', help: 'seed for initialisation and shuffling', default: String(DEFAULTS.seed) },
+  deterministic: {
+    type: 'boolean',
+    help: 'the same weights, bit for bit, for the same seed and batch size on cpu and workers with any --workers, in Node, Bun and Deno (a fixed gradient sum order, no relaxed SIMD; a little slower; not on webgpu)',
+  },
   ...backendFlags,
   patience: { type: 'string', value: 'N', help: 'stop when validation loss has not improved for N epochs; keep the best weights' },
   save: { type: 'string', value: 'FILE', help: 'write the trained model (safetensors) to FILE, atomically' },
@@ -101,6 +105,7 @@ Examples:
   dnn-cli train --epochs 1 --limit 5000 --json    # a quick run, JSON lines
   dnn-cli train --hidden 128 --activations tanh --optimizer momentum --lr 0.05 --schedule cosine
   dnn-cli train --backend workers --workers 2   # data-parallel on 2 threads
+  dnn-cli train --deterministic --backend workers   # the weights of --backend cpu --deterministic, bit for bit
   dnn-cli train --backend webgpu                 # the whole step on the GPU
   dnn-cli train --save model.safetensors --plot profile.svg
   dnn-cli train --epochs 30 --patience 3         # early stopping
@@ -166,6 +171,7 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     }
   }
   const backend = backendChoice(v);
+  if (backend.backend === 'webgpu' && v.deterministic) throw new UsageError('--deterministic needs --backend cpu or workers (the GPU sums in an order of its own)');
   return {
     spec,
     networkFlag: arch !== undefined ? `--arch ${arch}` : `--hidden ${hidden.join(',')}`,
@@ -182,6 +188,7 @@ export function trainConfig(argv: string[]): TrainConfig | 'help' {
     validation: s('validation') === undefined ? undefined : intFlag('validation', s('validation')!, 0),
     limit: s('limit') === undefined ? undefined : intFlag('limit', s('limit')!, 2),
     seed: intFlag('seed', s('seed') ?? String(DEFAULTS.seed), 0),
+    ...(v.deterministic ? { deterministic: true } : {}),
     classes: s('classes') === undefined ? undefined : classesFlag(s('classes')!),
     ...backend,
     patience: s('patience') === undefined ? undefined : intFlag('patience', s('patience')!, 1),
@@ -224,7 +231,7 @@ export async function train(argv: string[]): Promise<number> {
   const threads = cfg.backend === 'workers' ? (cfg.workers ?? coreCount()) : 1;
   checkAddressSpace(cfg.backend);
   checkTrainingMemory(trainingMemory(cfg.spec, cfg.batchSize, cfg.optimizer, threads), cfg.resume ? `--resume ${cfg.resume}` : cfg.networkFlag, cfg.backend);
-  const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter });
+  const backend = await createBackend(cfg.backend, { workers: cfg.workers, adapter: cfg.adapter, deterministic: cfg.deterministic });
   let downloadBar: ProgressBar | null = null;
   const mnist = await loadData(
     cfg.dataDir,
@@ -293,6 +300,7 @@ export async function train(argv: string[]): Promise<number> {
     seed: cfg.seed,
     patience: cfg.patience,
     ...(cfg.classes ? { classes: cfg.classes } : {}),
+    ...(cfg.deterministic ? { deterministic: true } : {}),
   };
   const onCheckpoint = cfg.checkpoint
     ? async (p: FitProgress) => {
@@ -342,6 +350,7 @@ export async function train(argv: string[]): Promise<number> {
       schedule: { name: cfg.schedule, lr: cfg.lr, lrEnd: cfg.lrEnd, warmup: cfg.warmup },
       validation,
       seed: cfg.seed,
+      deterministic: cfg.deterministic,
       backend,
       onEvent,
       signal: stop.signal,

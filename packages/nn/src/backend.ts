@@ -33,6 +33,12 @@ export interface TrainerOptions {
   maxBatch: number;
   /** The run's seed: dropout's masks derive from it (default 0). */
   seed?: number;
+  /**
+   * Bit-identical weights for the same seed on any CPU backend, thread
+   * count and engine (see deterministic.ts); a backend that cannot promise
+   * it refuses the run.
+   */
+  deterministic?: boolean;
 }
 
 /** One learning rate for all batches of a `train` call, or one per batch (interface version 2). */

@@ -1,7 +1,7 @@
 import { test, expect } from 'bun:test';
 import { fit, type FitOptions } from './fit.ts';
 import { defaultSpec, validateSpec } from './spec.ts';
-import { blobs } from './test-data.ts';
+import { blobs } from './testing/fixtures.ts';
 import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoint.ts';
 import { ModelFileError } from './safetensors.ts';
 import { encodeModel } from './model-file.ts';

@@ -2,7 +2,7 @@ import { test, expect } from 'bun:test';
 import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoint.ts';
 import { fit, type FitOptions } from './fit.ts';
 import { validateSpec } from './spec.ts';
-import { blobs } from './test-data.ts';
+import { blobs } from './testing/fixtures.ts';
 import { cpuBackend } from './cpu-backend.ts';
 import { testKernels } from '../../../test-support/environment.ts';
 

@@ -1,7 +1,7 @@
 import { test, expect } from 'bun:test';
 import { fit, checkFitOptions, type FitEvent, type FitOptions } from './fit.ts';
 import { defaultSpec, validateSpec } from './spec.ts';
-import { blobs } from './test-data.ts';
+import { blobs } from './testing/fixtures.ts';
 import { evaluate, predict } from './model.ts';
 import { metricsFromOutputs } from './metrics.ts';
 import { cpuBackend } from './cpu-backend.ts';

@@ -36,6 +36,12 @@ export interface FitOptions {
   seed?: number;
   /** Defaults to the single-thread CPU backend. */
   backend?: Backend;
+  /**
+   * Bit-identical weights for the same seed and batch size on `cpu` and
+   * `workers` with any thread count, in every engine (a fixed gradient sum
+   * order, no relaxed SIMD; see deterministic.ts). Default false.
+   */
+  deterministic?: boolean;
   /** Start from these parameters instead of a fresh initialisation. */
   initialParams?: Float32Array;
   onEvent?: (event: FitEvent) => void;
@@ -154,7 +160,7 @@ export async function fit(spec: ModelSpec, data: Dataset, fitOptions: FitOptions
     seed: options.seed,
   });
 
-  const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize, seed: options.seed });
+  const trainer = await backend.createTrainer({ spec, params, optimizer: options.optimizer, data, maxBatch: options.batchSize, seed: options.seed, deterministic: options.deterministic });
   const resume = options.resume;
   const history: EpochEvent[] = resume ? [...resume.history] : [];
   let validation: Metrics | null = null;

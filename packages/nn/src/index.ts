@@ -41,7 +41,7 @@ export { ArchError, parseArch, formatArch, ARCH_HELP } from './arch-syntax.ts';
 export { type LayerSlot, type ParamLayout, paramLayout, parameterCount } from './layout.ts';
 export { initParams, STREAM } from './init.ts';
 export { activate, activateBackward } from './activation.ts';
-export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver } from './kernels.ts';
+export { type Kernels, referenceKernels, fastKernels, fastKernelsPath, kernelsOver, deterministicKernelOptions } from './kernels.ts';
 export {
   type Workspace,
   type MlpWorkspace,
@@ -72,7 +72,10 @@ export {
   type LearningRates,
   rateOf,
 } from './backend.ts';
-export { type CpuBackendOptions, cpuBackend, checkState } from './cpu-backend.ts';
+export { type CpuBackendOptions, cpuBackend } from './cpu-backend.ts';
+export { PREDICT_CHUNK, predictRows, copyState, restoreState, checkState, TrainerDisposedError } from './trainer-parts.ts';
+export { DETERMINISTIC_BLOCKS, blockRows, treeSum } from './deterministic.ts';
+export { type BlockGradients, blockGradients } from './block-gradients.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {

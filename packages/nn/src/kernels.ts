@@ -5,7 +5,7 @@
  * the caller's `KernelOptions` ask.
  * @module
  */
-import { createFastGemm, detectSharedSimd, gemm as referenceGemm, SharedKernels, sharedSimdLevel } from '@dnn/tensor';
+import { createFastGemm, detectSharedSimd, detectSimd, gemm as referenceGemm, SharedKernels, sharedSimdLevel } from '@dnn/tensor';
 import type { AdamFn, GemmFn, KernelOptions } from '@dnn/tensor';
 import type { LayerTable } from './layers/layer.ts';
 import { fastLayers, referenceLayers } from './layers/tables.ts';
@@ -49,6 +49,18 @@ export function fastKernelsPath(options: KernelOptions = {}): string {
 /** The shared-memory kernels' level, or null where there is no shared memory (a page that is not isolated) or SIMD is off. */
 function sharedLevel(options: KernelOptions): 'simd' | 'relaxed' | null {
   return detectSharedSimd() === 'none' ? null : sharedSimdLevel(options);
+}
+
+/**
+ * `options` for deterministic mode: without relaxed SIMD, whose fused
+ * multiply-add rounds differently between engines and CPUs (`auto` becomes
+ * plain SIMD where there is SIMD, else the TypeScript loops).
+ */
+export function deterministicKernelOptions(options: KernelOptions = {}): KernelOptions {
+  const choice = options.simd ?? 'auto';
+  if (choice === 'relaxed') throw new RangeError("deterministic mode cannot use relaxed SIMD (its fused multiply-add differs between engines); choose simd, off or auto");
+  if (choice !== 'auto') return options;
+  return { ...options, simd: detectSimd() === 'none' ? 'off' : 'simd' };
 }
 
 /**

@@ -11,8 +11,9 @@ import { parameterCount } from './layout.ts';
 import { metricsFromOutputs, type Metrics } from './metrics.ts';
 import { createFastGemm, type KernelOptions } from '@dnn/tensor';
 import { fastLayers } from './layers/tables.ts';
-import { createWorkspace, forward } from './network.ts';
-import { inputSize, outputSize, validateSpec, type ModelSpec } from './spec.ts';
+import { createWorkspace } from './network.ts';
+import { PREDICT_CHUNK, predictRows } from './trainer-parts.ts';
+import { inputSize, validateSpec, type ModelSpec } from './spec.ts';
 
 export interface Model {
   spec: ModelSpec;
@@ -35,22 +36,12 @@ export function createModel(spec: ModelSpec, seed = 1): Model {
 export function predict(model: Model, x: Uint8Array | Float32Array, rows = x.length / inputSize(model.spec), kernels: KernelOptions = {}): Float32Array {
   const { spec, params } = model;
   const nIn = inputSize(spec);
-  const nOut = outputSize(spec);
   if (params.length !== parameterCount(spec)) throw new RangeError(`the model has ${params.length} parameters, its spec needs ${parameterCount(spec)}`);
   if (!Number.isInteger(rows) || x.length !== rows * nIn) {
     throw new RangeError(`predict: ${x.length} input values are not a whole number of rows of ${nIn}`);
   }
-  const chunk = Math.min(Math.max(rows, 1), 256);
-  const ws = createWorkspace(spec, chunk);
-  const out = new Float32Array(rows * nOut);
-  const fast = { gemm: createFastGemm(kernels).gemm, layers: fastLayers };
-  for (let r = 0; r < rows; r += chunk) {
-    const n = Math.min(chunk, rows - r);
-    const src = x.subarray(r * nIn, (r + n) * nIn);
-    for (let i = 0; i < src.length; i++) ws.a[0][i] = src[i] * spec.input.scale;
-    out.set(forward(ws, params, n, fast).subarray(0, n * nOut), r * nOut);
-  }
-  return out;
+  const ws = createWorkspace(spec, Math.min(Math.max(rows, 1), PREDICT_CHUNK));
+  return predictRows(ws, params, { gemm: createFastGemm(kernels).gemm, layers: fastLayers }, { x }, 0, rows);
 }
 
 /** Loss, accuracy, per-class accuracy and confusion matrix of a model on a dataset. */

@@ -4,6 +4,8 @@
  * whichever is cheaper. Softmax is row-wise and lives at the end.
  * @module
  */
+// Our own exp and tanh, not Math's: the same bits in every engine (portable-math.ts).
+import { exp, expm1, log1p, tanh as tanhOf } from './portable-math.ts';
 import type { FloatArray } from './shape.ts';
 import { arenaOf } from './wasm/in-arena.ts';
 
@@ -32,7 +34,7 @@ export const linear: ActivationKernel = {
 
 export const sigmoid: ActivationKernel = {
   forward(n, x, y) {
-    for (let i = 0; i < n; i++) y[i] = 1 / (1 + Math.exp(-x[i]));
+    for (let i = 0; i < n; i++) y[i] = 1 / (1 + exp(-x[i]));
   },
   backward(n, _x, y, dy, dx) {
     for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i] * (1 - y[i]);
@@ -41,7 +43,7 @@ export const sigmoid: ActivationKernel = {
 
 export const tanh: ActivationKernel = {
   forward(n, x, y) {
-    for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
+    for (let i = 0; i < n; i++) y[i] = tanhOf(x[i]);
   },
   backward(n, _x, y, dy, dx) {
     for (let i = 0; i < n; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
@@ -50,12 +52,12 @@ export const tanh: ActivationKernel = {
 
 export const lecunTanh: ActivationKernel = {
   forward(n, x, y) {
-    for (let i = 0; i < n; i++) y[i] = LECUN_A * Math.tanh(LECUN_B * x[i]);
+    for (let i = 0; i < n; i++) y[i] = LECUN_A * tanhOf(LECUN_B * x[i]);
   },
   backward(n, x, _y, dy, dx) {
     // d/dx a*tanh(b x) = a*b*(1 - tanh(b x)^2); the seed got this wrong.
     for (let i = 0; i < n; i++) {
-      const t = Math.tanh(LECUN_B * x[i]);
+      const t = tanhOf(LECUN_B * x[i]);
       dx[i] = dy[i] * LECUN_A * LECUN_B * (1 - t * t);
     }
   },
@@ -83,7 +85,7 @@ export const leakyRelu: ActivationKernel = {
 
 export const elu: ActivationKernel = {
   forward(n, x, y) {
-    for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : ELU_ALPHA * Math.expm1(x[i]);
+    for (let i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : ELU_ALPHA * expm1(x[i]);
   },
   backward(n, x, y, dy, dx) {
     // For x <= 0, f'(x) = alpha * e^x = y + alpha.
@@ -94,10 +96,10 @@ export const elu: ActivationKernel = {
 export const softplus: ActivationKernel = {
   forward(n, x, y) {
     // log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|).
-    for (let i = 0; i < n; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+    for (let i = 0; i < n; i++) y[i] = Math.max(x[i], 0) + log1p(exp(-Math.abs(x[i])));
   },
   backward(n, x, _y, dy, dx) {
-    for (let i = 0; i < n; i++) dx[i] = dy[i] / (1 + Math.exp(-x[i]));
+    for (let i = 0; i < n; i++) dx[i] = dy[i] / (1 + exp(-x[i]));
   },
 };
 

@@ -4,6 +4,7 @@
  * and writes the gradient of the batch-mean loss when `grad` is given.
  * @module
  */
+import { log } from './portable-math.ts';
 import type { FloatArray } from './shape.ts';
 
 /**
@@ -24,7 +25,7 @@ export function softmaxCrossEntropy(
     const o = r * cols;
     const t = labels[r];
     // Clamp so a probability of exactly 0 gives a large finite loss, not Inf.
-    loss -= Math.log(Math.max(p[o + t], 1e-30));
+    loss -= log(Math.max(p[o + t], 1e-30));
     if (gradLogits) {
       for (let c = 0; c < cols; c++) gradLogits[o + c] = (p[o + c] - (c === t ? 1 : 0)) / batch;
     }

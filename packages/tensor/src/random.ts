@@ -5,6 +5,8 @@
  * The generator is xoshiro128** seeded through splitmix32.
  * @module
  */
+import { cosSinTurn, log } from './portable-math.ts';
+
 
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
@@ -76,9 +78,11 @@ export class Rng {
     let u = 0;
     while (u === 0) u = this.float();
     const v = this.float();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spareNormal = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    // Our own log, cos and sin: the same initial weights in every engine.
+    const r = Math.sqrt(-2 * log(u));
+    const [cos, sin] = cosSinTurn(v);
+    this.spareNormal = r * sin;
+    return r * cos;
   }
 
   /** Uniform integer in [0, n), without modulo bias. */

@@ -4,6 +4,7 @@
  * stored bytes into scaled float rows.
  * @module
  */
+import { exp } from './portable-math.ts';
 import type { FloatArray } from './shape.ts';
 import { arenaOf } from './wasm/in-arena.ts';
 
@@ -52,7 +53,7 @@ export function softmaxRows(rows: number, cols: number, x: FloatArray, out: Floa
     if (max === -Infinity) max = 0;
     let sum = 0;
     for (let c = 0; c < cols; c++) {
-      const e = Math.exp(x[o + c] - max);
+      const e = exp(x[o + c] - max);
       out[o + c] = e;
       sum += e;
     }
