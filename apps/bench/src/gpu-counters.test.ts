@@ -1,11 +1,11 @@
 // The step schedule's size, counted on the adapter this machine has: the
 // figures the GPU bench prints, held here so they cannot creep back up.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { initParams, validateSpec, type Dataset } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { countingDevice, type GpuCounts } from './gpu-counters.ts';
 import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let base: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -14,9 +14,9 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = simdOff ? 'the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)' : base ? false : why;
+const gpuTest = simdOff ? skipIf('the GPU schedule does not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', base !== null, why);
 
-test('a training call is one command buffer of 3L + 2 dispatches per step, reading back 4 bytes', { skip }, async () => {
+gpuTest('a training call is one command buffer of 3L + 2 dispatches per step, reading back 4 bytes', async () => {
   const counts: GpuCounts = { dispatches: 0, commandBuffers: 0, bytesReadBack: 0 };
   const backend = await webgpuBackend({ device: countingDevice(base!.context.device, counts) });
   const spec = validateSpec({ inputSize: 10, hidden: [8, 6], activations: ['relu', 'tanh'], outputSize: 4, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
@@ -26,14 +26,14 @@ test('a training call is one command buffer of 3L + 2 dispatches per step, readi
   await t.train(order, 0, 10, 10, 0.01); // pipelines compile here
   const before = { ...counts };
   const r = await t.train(order, 0, 50, 10, 0.01);
-  assert.ok(Number.isFinite(r.lossSum) && r.lossSum > 0);
-  assert.equal(counts.dispatches - before.dispatches, 5 * (3 * 3 + 2), 'dispatches for 5 steps of a 3-layer MLP');
-  assert.equal(counts.commandBuffers - before.commandBuffers, 1, 'command buffers per train call');
-  assert.equal(counts.bytesReadBack - before.bytesReadBack, 4, 'bytes read back per train call');
+  expect(Number.isFinite(r.lossSum) && r.lossSum > 0).toBeTruthy();
+  expect(counts.dispatches - before.dispatches, 'dispatches for 5 steps of a 3-layer MLP').toBe(5 * (3 * 3 + 2));
+  expect(counts.commandBuffers - before.commandBuffers, 'command buffers per train call').toBe(1);
+  expect(counts.bytesReadBack - before.bytesReadBack, 'bytes read back per train call').toBe(4);
   await t.dispose();
 });
 
-test("a CNN's training call is one command buffer too: 23 dispatches per step for the default CNN's layers, reading back 4 bytes", { skip }, async () => {
+gpuTest("a CNN's training call is one command buffer too: 23 dispatches per step for the default CNN's layers, reading back 4 bytes", async () => {
   const counts: GpuCounts = { dispatches: 0, commandBuffers: 0, bytesReadBack: 0 };
   const backend = await webgpuBackend({ device: countingDevice(base!.context.device, counts) });
   // The default CNN's layer kinds on 12x12 images: 9 forward, the loss, 12 backward, the optimizer.
@@ -60,9 +60,9 @@ test("a CNN's training call is one command buffer too: 23 dispatches per step fo
   await t.train(order, 0, 4, 4, 0.01); // pipelines compile here
   const before = { ...counts };
   const r = await t.train(order, 0, 20, 4, 0.01);
-  assert.ok(Number.isFinite(r.lossSum) && r.lossSum > 0);
-  assert.equal(counts.dispatches - before.dispatches, 5 * 23, 'dispatches for 5 steps');
-  assert.equal(counts.commandBuffers - before.commandBuffers, 1, 'command buffers per train call');
-  assert.equal(counts.bytesReadBack - before.bytesReadBack, 4, 'bytes read back per train call');
+  expect(Number.isFinite(r.lossSum) && r.lossSum > 0).toBeTruthy();
+  expect(counts.dispatches - before.dispatches, 'dispatches for 5 steps').toBe(5 * 23);
+  expect(counts.commandBuffers - before.commandBuffers, 'command buffers per train call').toBe(1);
+  expect(counts.bytesReadBack - before.bytesReadBack, 'bytes read back per train call').toBe(4);
   await t.dispose();
 });

@@ -2,22 +2,26 @@
 // SwiftShader) runs 50 training steps of a few networks on the WebGPU
 // backend and on the CPU backend, in the page, and the loss sums must agree
 // within 1e-4, as in Node, Bun and Deno (packages/backend-webgpu's tests).
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { test, expect } from 'bun:test';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simdOff } from '../../../test-support/environment.ts';
+import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const skip = simdOff ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const browserTest = simdOff
+  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
+  : !inNode
+    ? skipIf('the browser tests run under Node (playwright-core)')
+    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const fixture = fileURLToPath(new URL('./test-fixtures/webgpu-parity-page.ts', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 
-test('WebGPU training steps match the CPU within 1e-4 for 50 steps in headless Chromium', { skip, timeout: 300_000 }, async () => {
+browserTest('WebGPU training steps match the CPU within 1e-4 for 50 steps in headless Chromium', async () => {
   const { build } = await import('esbuild');
   const { chromium } = await import('playwright-core');
   const dir = mkdtempSync(join(tmpdir(), 'dnn-webgpu-page-'));
@@ -38,13 +42,13 @@ test('WebGPU training steps match the CPU within 1e-4 for 50 steps in headless C
     await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
     await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 240_000 });
     const r = JSON.parse((await page.getAttribute('body', 'data-result'))!) as { error?: string; adapter: string; results: { name: string; worst: number }[] };
-    assert.equal(r.error, undefined, r.error);
+    expect(r.error, r.error).toBe(undefined);
     console.log(`# ${r.adapter}`);
-    assert.equal(r.results.length, 3);
-    for (const x of r.results) assert.ok(x.worst < 1e-4, `${x.name}: ${x.worst}`);
+    expect(r.results.length).toBe(3);
+    for (const x of r.results) expect(x.worst, `${x.name}: ${x.worst}`).toBeLessThan(1e-4);
   } finally {
     await browser.close();
     server.close();
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 300_000);

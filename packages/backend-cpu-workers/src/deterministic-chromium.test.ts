@@ -3,9 +3,7 @@
 // in a cross-origin isolated page) and must get the hashes Node gets here,
 // bit for bit. Headless Chromium driven by playwright-core, as the browser
 // example's test; the other runtimes compare through test-all's records.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { expect } from 'bun:test';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -16,11 +14,15 @@ import { cpuBackend } from '@dnn/nn';
 import { DETERMINISM_FIXTURES, deterministicHash } from '@dnn/nn/testing';
 import { workersBackend } from '@dnn/backend-cpu-workers';
 import { simdOff } from '../../../test-support/environment.ts';
+import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const skip =
-  simdOff ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const browserTest = simdOff
+  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
+  : !inNode
+    ? skipIf('the browser tests run under Node (playwright-core)')
+    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
 // The sources of the suite's runs (without node:test, which a page cannot load); the bundle is run from the repository.
 const runsSource = fileURLToPath(new URL('../../nn/src/testing/runs.ts', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 
@@ -38,13 +40,13 @@ globalThis.dnnHashes = async () => {
 };
 `;
 
-test('deterministic mode in Chromium: cpu and 2 workers in a page give the weights Node gives, bit for bit', { skip, timeout: 180_000 }, async () => {
+browserTest('deterministic mode in Chromium: cpu and 2 workers in a page give the weights Node gives, bit for bit', async () => {
   const want: Record<string, string> = {};
   for (const [name, spec] of Object.entries(DETERMINISM_FIXTURES)) {
     const h = await deterministicHash(cpuBackend(), spec);
     want[`${name} / cpu`] = h;
     want[`${name} / workers x2`] = h;
-    assert.equal(await deterministicHash(workersBackend({ workers: 2 }), spec), h, `${name}: 2 workers in Node`);
+    expect(await deterministicHash(workersBackend({ workers: 2 }), spec), `${name}: 2 workers in Node`).toBe(h);
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'dnn-chromium-'));
@@ -69,12 +71,12 @@ test('deterministic mode in Chromium: cpu and 2 workers in a page give the weigh
     await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
     await page.waitForFunction(() => typeof (globalThis as { dnnHashes?: unknown }).dnnHashes === 'function', undefined, { timeout: 30_000 });
     const got = await page.evaluate(() => (globalThis as unknown as { dnnHashes: () => Promise<{ isolated: boolean; hashes: Record<string, string> }> }).dnnHashes());
-    assert.deepEqual(errors, []);
-    assert.ok(got.isolated, 'the page is cross-origin isolated');
-    assert.deepEqual(got.hashes, want);
+    expect(errors).toEqual([]);
+    expect(got.isolated, 'the page is cross-origin isolated').toBeTruthy();
+    expect(got.hashes).toEqual(want);
   } finally {
     await browser.close();
     server.close();
     await rm(dir, { recursive: true, force: true });
   }
-});
+}, 180_000);

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { largestShare, share } from './partition.ts';
 
 test('shares cover every thing once, in order, none more than one larger than another', () => {
@@ -9,18 +8,18 @@ test('shares cover every thing once, in order, none more than one larger than an
       const sizes: number[] = [];
       for (let i = 0; i < parts; i++) {
         const [lo, hi] = share(n, i, parts);
-        assert.equal(lo, next, `n=${n} parts=${parts}: part ${i} starts where the last ended`);
-        assert.ok(hi >= lo);
+        expect(lo, `n=${n} parts=${parts}: part ${i} starts where the last ended`).toBe(next);
+        expect(hi).toBeGreaterThanOrEqual(lo);
         sizes.push(hi - lo);
         next = hi;
       }
-      assert.equal(next, n, `n=${n} parts=${parts}: all covered`);
-      assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `n=${n} parts=${parts}: ${sizes}`);
-      assert.equal(Math.max(...sizes), largestShare(n, parts));
+      expect(next, `n=${n} parts=${parts}: all covered`).toBe(n);
+      expect(Math.max(...sizes) - Math.min(...sizes), `n=${n} parts=${parts}: ${sizes}`).toBeLessThanOrEqual(1);
+      expect(Math.max(...sizes)).toBe(largestShare(n, parts));
     }
   }
 });
 
 test('fewer things than parts: some parts get none', () => {
-  assert.deepEqual([0, 1, 2].map((i) => share(2, i, 3)), [[0, 0], [0, 1], [1, 2]]);
+  expect([0, 1, 2].map((i) => share(2, i, 3))).toEqual([[0, 0], [0, 1], [1, 2]]);
 });

@@ -1,8 +1,7 @@
 // The split plan's steps (split-step.ts) and prediction on every worker
 // (pool-predict.ts), against the cpu backend. Imports the built package, as
 // workers.test.ts does.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, initParams, outputSize, validateSpec, type Backend, type Dataset, type ModelSpec } from '@dnn/nn';
 import { workersBackend } from '@dnn/backend-cpu-workers';
@@ -54,12 +53,12 @@ for (const [name, spec, batch, pools] of [
     const ref = await run(cpuBackend(), spec, d, 50, batch, other);
     for (const workers of [1, ...pools]) {
       const r = await run(workersBackend({ workers }), spec, d, 50, batch, other);
-      r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, chunk ${i}: loss ${l} vs ${ref.losses[i]}`));
+      r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `${workers} workers, chunk ${i}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
       const e = maxRelativeError(r.params, ref.params, 1e-2);
-      assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
-      if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker (nothing to split: the cpu step): the same sums as cpu, bit for bit');
-      assert.ok(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions of another data set`);
-      assert.ok(maxRelativeError(r.own, ref.own, 1e-3) < 1e-4, `${workers} workers: predictions of the training rows`);
+      expect(e, `${workers} workers: parameters differ by ${e}`).toBeLessThan(1e-4);
+      if (workers === 1) expect(r.params, 'one worker (nothing to split: the cpu step): the same sums as cpu, bit for bit').toEqual(ref.params);
+      expect(maxRelativeError(r.out, ref.out, 1e-3), `${workers} workers: predictions of another data set`).toBeLessThan(1e-4);
+      expect(maxRelativeError(r.own, ref.own, 1e-3), `${workers} workers: predictions of the training rows`).toBeLessThan(1e-4);
     }
   });
 }
@@ -70,22 +69,22 @@ test('prediction on the pool: every row once, whatever the range; an empty range
   const params = initParams(spec, 5);
   const cpu = await cpuBackend().createTrainer({ spec, params, optimizer: { name: 'sgd' }, data: d, maxBatch: 1 });
   const pool = await workersBackend({ workers: 3 }).createTrainer({ spec, params, optimizer: { name: 'sgd' }, data: d, maxBatch: 1 });
-  let firstFloats = new Float32Array(0);
+  let firstFloats: Float32Array = new Float32Array(0);
   try {
     // More rows than one predict chunk per worker (128), fewer rows than workers, and none.
     for (const [from, to] of [[0, 700], [17, 418], [698, 700], [5, 5]]) {
       const want = await cpu.predict(d, from, to);
       const got = await pool.predict(d, from, to);
-      assert.equal(got.length, (to - from) * 4);
-      assert.ok(maxRelativeError(got, want, 1e-3) < 1e-5, `rows [${from}, ${to})`);
+      expect(got.length).toBe((to - from) * 4);
+      expect(maxRelativeError(got, want, 1e-3), `rows [${from}, ${to})`).toBeLessThan(1e-5);
     }
     // Another data set, of floats, refilled between calls: each call reads what the arrays hold then.
     const floats: Dataset = { ...d, x: Float32Array.from(d.x, (v) => v * 1.5), count: 700 };
     for (let round = 0; round < 2; round++) {
       const want = await cpu.predict(floats, 100, 333);
       const got = await pool.predict(floats, 100, 333);
-      assert.ok(maxRelativeError(got, want, 1e-3) < 1e-5, `floats, round ${round}`);
-      if (round === 1) assert.notDeepEqual(got, firstFloats, 'the refilled rows were read');
+      expect(maxRelativeError(got, want, 1e-3), `floats, round ${round}`).toBeLessThan(1e-5);
+      if (round === 1) expect(got, 'the refilled rows were read').not.toEqual(firstFloats);
       firstFloats = got;
       floats.x.reverse();
     }

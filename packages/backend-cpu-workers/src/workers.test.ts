@@ -1,7 +1,6 @@
 // Imports the built package, so the worker script resolves beside it in
 // every runtime (the Node tests run from a bundle elsewhere).
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { maxRelativeError, Rng } from '@dnn/tensor';
@@ -9,6 +8,7 @@ import { cpuBackend, defaultCnnSpec, fit, initParams, validateSpec, type Dataset
 import { blobs as sharedBlobs, weightsHash } from '@dnn/nn/testing';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
 import { testKernels } from '../../../test-support/environment.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 /** Gaussian blobs stored as bytes (the shared fixture), wider-spread: learnable, and quick. */
 const blobs = (count: number, features = 24, classes = 5) => sharedBlobs(count, features, classes, 3, 40);
@@ -33,16 +33,16 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Ma
 test('one worker sums nothing: two epochs with adam are bit-identical to the cpu backend', async () => {
   const ref = await fit(spec, data, opts('adam', { backend: cpuBackend() }));
   const one = await fit(spec, data, opts('adam', { backend: workersBackend({ workers: 1 }) }));
-  assert.deepEqual(one.params, ref.params);
+  expect(one.params).toEqual(ref.params);
 });
 
 test('the deterministic mode changes something: without it, 3 workers end in other bits than cpu; with it, the same', async () => {
   const o = opts('adam', { epochs: 1 });
   const [cpu, three] = await Promise.all([fit(spec, data, { ...o, backend: cpuBackend() }), fit(spec, data, { ...o, backend: workersBackend({ workers: 3 }) })]);
-  assert.notEqual(weightsHash(three.params), weightsHash(cpu.params), 'the gradient sum order shows in the weights');
+  expect(weightsHash(three.params), 'the gradient sum order shows in the weights').not.toBe(weightsHash(cpu.params));
   const [dc, d3] = [await fit(spec, data, { ...o, deterministic: true }), await fit(spec, data, { ...o, deterministic: true, backend: workersBackend({ workers: 3 }) })];
-  assert.equal(weightsHash(d3.params), weightsHash(dc.params));
-  assert.equal(d3.history[0].trainLoss, dc.history[0].trainLoss);
+  expect(weightsHash(d3.params)).toBe(weightsHash(dc.params));
+  expect(d3.history[0].trainLoss).toBe(dc.history[0].trainLoss);
 });
 
 /** The blobs with most pixels exactly zero, as MNIST's (81%): the first layer's sparse products engage. */
@@ -59,13 +59,13 @@ test('sparse inputs (15% non-zero): 1, 2 and 3 workers skip the zeros as cpu doe
   const ref = await fit(spec, sparse, { ...o, backend: cpuBackend(testKernels) });
   const dense = await fit(spec, sparse, { ...o, backend: cpuBackend({ ...testKernels, sparseInput: false }) });
   // The sparse sums differ from the dense GEMM's in rounding: one worker matching cpu bit for bit shows it skips the zeros too.
-  assert.notDeepEqual(ref.params, dense.params, 'the cpu backend takes the sparse path on these inputs');
+  expect(ref.params, 'the cpu backend takes the sparse path on these inputs').not.toEqual(dense.params);
   for (const workers of [1, 2, 3]) {
     const r = await fit(spec, sparse, { ...o, backend: workersBackend({ ...testKernels, workers }) });
     for (const key of ['trainLoss', 'validationLoss'] as const) {
-      assert.ok(rel(r.history[0][key], ref.history[0][key]) < 1e-5, `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`);
+      expect(rel(r.history[0][key], ref.history[0][key]), `${workers} workers ${key}: ${r.history[0][key]} vs ${ref.history[0][key]}`).toBeLessThan(1e-5);
     }
-    if (workers === 1) assert.deepEqual(r.params, ref.params, 'one worker: the same sparse sums as cpu, bit for bit');
+    if (workers === 1) expect(r.params, 'one worker: the same sparse sums as cpu, bit for bit').toEqual(ref.params);
   }
 });
 
@@ -73,28 +73,28 @@ test('a per-step schedule with warmup: one worker is bit-identical to cpu, two w
   const schedule = { name: 'cosine', lr: 0.1, lrEnd: 0.001, warmup: 7 } as const;
   const ref = await fit(spec, data, opts('momentum', { schedule }));
   const one = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 1 }) }));
-  assert.deepEqual(one.params, ref.params);
+  expect(one.params).toEqual(ref.params);
   const two = await fit(spec, data, opts('momentum', { schedule, backend: workersBackend({ ...testKernels, workers: 2 }) }));
-  two.history.forEach((h, i) => assert.ok(rel(h.validationLoss, ref.history[i].validationLoss) < 1e-5, `epoch ${i + 1}`));
+  two.history.forEach((h, i) => expect(rel(h.validationLoss, ref.history[i].validationLoss), `epoch ${i + 1}`).toBeLessThan(1e-5));
   const constant = await fit(spec, data, opts('momentum', { schedule: { name: 'constant', lr: 0.1, lrEnd: 0.1 } }));
-  assert.notDeepEqual(constant.params, ref.params, 'the schedule changed the steps');
+  expect(constant.params, 'the schedule changed the steps').not.toEqual(ref.params);
 });
 
 test("the kernel option reaches the workers: { simd: 'off' } on one worker is cpu's TypeScript run bit for bit, not its SIMD run", async () => {
   const o = opts('adam', { epochs: 1 });
   const typescript = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'off' }) });
   const wasm = await fit(spec, data, { ...o, backend: cpuBackend({ simd: 'simd' }) });
-  assert.notDeepEqual(wasm.params, typescript.params, 'the two kernels round differently');
+  expect(wasm.params, 'the two kernels round differently').not.toEqual(typescript.params);
   const one = await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'off' }) });
-  assert.deepEqual(one.params, typescript.params);
-  assert.deepEqual((await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'simd' }) })).params, wasm.params);
-  assert.throws(() => workersBackend({ workers: 1, simd: 'fast' as never }), /simd: unknown choice "fast"/);
+  expect(one.params).toEqual(typescript.params);
+  expect((await fit(spec, data, { ...o, backend: workersBackend({ workers: 1, simd: 'simd' }) })).params).toEqual(wasm.params);
+  expect(() => workersBackend({ workers: 1, simd: 'fast' as never })).toThrow(/simd: unknown choice "fast"/);
 });
 
 test('the start event names the backend and its thread count', async () => {
   const seen: string[] = [];
   await fit(spec, data, opts('sgd', { epochs: 1, backend: workersBackend({ ...testKernels, workers: 2 }), onEvent: (e) => e.type === 'start' && seen.push(e.backend) }));
-  assert.deepEqual(seen, ['workers (2 threads)']);
+  expect(seen).toEqual(['workers (2 threads)']);
 });
 
 /**
@@ -106,28 +106,22 @@ const fixture = (name: string) => new URL(`./test-fixtures/${name}${import.meta.
 
 test('a worker that throws ends training with a clear error naming it, without hanging', async () => {
   const started = Date.now();
-  await assert.rejects(
-    fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('throwing-worker') }) })),
-    (e: unknown) => e instanceof WorkerFailedError && e.worker === 1 && /worker 1 failed: injected fault/.test(e.message),
-  );
-  assert.ok(Date.now() - started < 10_000);
+  await expect(fit(spec, data, opts('adam', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('throwing-worker') }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 1, message: expect.stringMatching(/worker 1 failed: injected fault/) }));
+  expect(Date.now() - started).toBeLessThan(10_000);
 });
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-test('a worker whose thread dies ends training with a clear error', { skip: isDeno ? 'Deno gives no event when a web worker ends' : false }, async () => {
-  await assert.rejects(
-    fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) })),
-    (e: unknown) => e instanceof WorkerFailedError && e.worker === 0 && /worker 0 failed: .*(exit|injected)/.test(e.message),
-  );
+skipIf(isDeno ? 'Deno gives no event when a web worker ends' : false)('a worker whose thread dies ends training with a clear error', async () => {
+  await expect(fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 0, message: expect.stringMatching(/worker 0 failed: .*(exit|injected)/) }));
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
   const argv = isDeno ? ['run', '-A', script, fixture('throwing-worker').href] : [script, fixture('throwing-worker').href];
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /trained 1 epoch/);
-  assert.match(r.stdout, /failed as expected: worker 1 failed/);
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/trained 1 epoch/);
+  expect(r.stdout).toMatch(/failed as expected: worker 1 failed/);
 });
 
 /** Steps of a trainer over rows 0.., returning the loss of each chunk of 10 steps and the final parameters. */
@@ -149,10 +143,10 @@ test('the default CNN: 50 steps on 1, 2 and 3 workers agree with cpu within 1e-4
   const ref = await steps(cpuBackend(testKernels), cnn, images, 50, 20);
   for (const workers of [1, 2, 3]) {
     const r = await steps(workersBackend({ ...testKernels, workers }), cnn, images, 50, 20);
-    r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
+    r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `${workers} workers, steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
     const e = maxRelativeError(r.params, ref.params, 1e-2);
-    assert.ok(e < 1e-4, `${workers} workers: parameters differ by ${e}`);
-    assert.ok(maxRelativeError(r.out, ref.out, 1e-3) < 1e-4, `${workers} workers: predictions`);
+    expect(e, `${workers} workers: parameters differ by ${e}`).toBeLessThan(1e-4);
+    expect(maxRelativeError(r.out, ref.out, 1e-3), `${workers} workers: predictions`).toBeLessThan(1e-4);
   }
 });
 
@@ -175,6 +169,6 @@ test('dropout masks are the same on any number of workers (counter-based)', asyn
   });
   const ref = await steps(cpuBackend(testKernels), s, images, 30, 13);
   const r = await steps(workersBackend({ ...testKernels, workers: 3 }), s, images, 30, 13);
-  r.losses.forEach((l, i) => assert.ok(rel(l, ref.losses[i]) < 1e-4, `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`));
-  assert.ok(maxRelativeError(r.params, ref.params, 1e-2) < 1e-4);
+  r.losses.forEach((l, i) => expect(rel(l, ref.losses[i]), `steps ${i * 10 + 1}-${i * 10 + 10}: loss ${l} vs ${ref.losses[i]}`).toBeLessThan(1e-4));
+  expect(maxRelativeError(r.params, ref.params, 1e-2)).toBeLessThan(1e-4);
 });

@@ -3,16 +3,16 @@
 // default CNN keeps within 1e-4 of the cpu backend over 50 steps. Small
 // images and batches: Deno's software adapter is slow. Imports the built
 // package, as users do.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { maxRelativeError, Rng } from '@dnn/tensor';
 import { cpuBackend, defaultCnnSpec, initParams, paramLayout, validateSpec, type Backend, type Dataset, type ModelSpec, type OptimizerName } from '@dnn/nn';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 /** The same device, every GEMM on the tiny tile. */
-let tiny: typeof backend = null;
+let tiny: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
 try {
   backend = await webgpuBackend();
@@ -27,7 +27,7 @@ try {
 } catch (e) {
   why = `no WebGPU adapter here: ${(e as Error).message}`;
 }
-const skip = simdOff ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const gpuTest = simdOff ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
 function dataset(count: number, features: number, classes: number, seed: number): Dataset {
   const rng = new Rng(seed);
@@ -67,15 +67,15 @@ async function compare(spec: ModelSpec, o: { steps: number; batch: number; optim
       const want = await cpu.train(order, start, rows, o.batch, lr);
       const got = await gpu.train(order, start, rows, o.batch, lr);
       worst = Math.max(worst, rel(got.lossSum, want.lossSum));
-      assert.ok(rel(got.lossSum, want.lossSum) < 1e-4, `step ${s + 1}: loss ${got.lossSum} vs ${want.lossSum}`);
+      expect(rel(got.lossSum, want.lossSum), `step ${s + 1}: loss ${got.lossSum} vs ${want.lossSum}`).toBeLessThan(1e-4);
     }
     const pc = await cpu.getParams();
     const pg = await gpu.getParams();
     const paramError = maxRelativeError(pg, pc, 1e-2);
-    assert.ok(paramError < (o.paramTol ?? 1e-4), `parameters after ${o.steps} steps: ${paramError}`);
+    expect(paramError, `parameters after ${o.steps} steps: ${paramError}`).toBeLessThan((o.paramTol ?? 1e-4));
     const want = await cpu.predict(data, 1, data.count);
     const got = await gpu.predict(data, 1, data.count);
-    assert.ok(maxRelativeError(got, want, 1e-3) < 1e-4, `predictions: ${maxRelativeError(got, want, 1e-3)}`);
+    expect(maxRelativeError(got, want, 1e-3), `predictions: ${maxRelativeError(got, want, 1e-3)}`).toBeLessThan(1e-4);
     return { worst, paramError, params: pg };
   } finally {
     await gpu.dispose();
@@ -84,11 +84,11 @@ async function compare(spec: ModelSpec, o: { steps: number; batch: number; optim
 
 const spec = (shape: number[], layers: unknown[], loss: 'cross-entropy' | 'mse' = 'cross-entropy') => validateSpec({ input: { shape, scale: 1 / 255 }, layers, loss });
 
-test('webgpu: a dense-only layer list on image inputs trains like the cpu backend (the fused MLP schedule)', { skip }, async () => {
+gpuTest('webgpu: a dense-only layer list on image inputs trains like the cpu backend (the fused MLP schedule)', async () => {
   await compare(spec([1, 4, 4], [{ kind: 'flatten' }, { kind: 'dense', out: 7 }, { kind: 'tanh' }, { kind: 'dense', out: 3 }, { kind: 'softmax' }]), { steps: 5, batch: 12 });
 });
 
-test('webgpu: conv2d, same padding stride 1 and valid stride 2, several channels, odd sizes; max pooling of an odd side', { skip }, async () => {
+gpuTest('webgpu: conv2d, same padding stride 1 and valid stride 2, several channels, odd sizes; max pooling of an odd side', async () => {
   // [3,9,7] -> conv5 k3 same -> [5,9,7] -> conv4 k3 s2 valid -> [4,4,3] -> pool -> [4,2,1].
   await compare(
     spec([3, 9, 7], [
@@ -105,7 +105,7 @@ test('webgpu: conv2d, same padding stride 1 and valid stride 2, several channels
   );
 });
 
-test('webgpu: conv2d same padding stride 2 (5x5), pooling an odd side, dropout, activations after pooling and in a row, mse', { skip }, async () => {
+gpuTest('webgpu: conv2d same padding stride 2 (5x5), pooling an odd side, dropout, activations after pooling and in a row, mse', async () => {
   // [2,11,10] -> conv3 k5 s2 same -> [3,6,5] -> pool -> [3,3,2] -> ... ; elu and sigmoid run as layers of their own.
   await compare(
     spec(
@@ -131,7 +131,7 @@ test('webgpu: conv2d same padding stride 2 (5x5), pooling an odd side, dropout, 
   );
 });
 
-test('webgpu: every GEMM on the tiny tile (gemmTile): conv layers, split-K weight gradients, vec4 and scalar loads', { skip }, async () => {
+gpuTest('webgpu: every GEMM on the tiny tile (gemmTile): conv layers, split-K weight gradients, vec4 and scalar loads', async () => {
   // [1,24,23] -> conv3 k3 same -> [3,24,23]: 1104 pixels at batch 2, over the 1024 that split the weight gradient's depth.
   await compare(
     spec([1, 24, 23], [
@@ -148,27 +148,24 @@ test('webgpu: every GEMM on the tiny tile (gemmTile): conv layers, split-K weigh
     ]),
     { steps: 5, batch: 2, lr: 1e-2, gpu: tiny! },
   );
-  assert.match(tiny!.describe(), /every GEMM on the tiny tile/);
+  expect(tiny!.describe()).toMatch(/every GEMM on the tiny tile/);
 });
 
-test("webgpu: dropout's mask is the cpu's, element for element", { skip }, async () => {
+gpuTest("webgpu: dropout's mask is the cpu's, element for element", async () => {
   // Linear layers around the dropout: any element dropped on one side and kept on the other moves the loss far beyond 1e-4.
   const s = spec([12], [{ kind: 'dense', out: 40 }, { kind: 'dropout', rate: 0.5 }, { kind: 'dense', out: 3 }, { kind: 'softmax' }]);
   const a = await compare(s, { steps: 5, batch: 8, optimizer: 'sgd', lr: 0.5, seed: 1 });
   const b = await compare(s, { steps: 5, batch: 8, optimizer: 'sgd', lr: 0.5, seed: 2 });
   // The seed drives the mask: two seeds end in different places.
-  assert.ok(maxRelativeError(a.params, b.params, 1e-2) > 1e-3, 'the seed changed nothing');
+  expect(maxRelativeError(a.params, b.params, 1e-2), 'the seed changed nothing').toBeGreaterThan(1e-3);
 });
 
-test('webgpu: a batch too large for a device buffer is refused with one line', { skip }, async () => {
+gpuTest('webgpu: a batch too large for a device buffer is refused with one line', async () => {
   const s = spec([1, 28, 28], [{ kind: 'conv2d', out: 64, kernel: 5, stride: 1, padding: 'same' }, { kind: 'flatten' }, { kind: 'dense', out: 2 }, { kind: 'softmax' }]);
-  await assert.rejects(
-    backend!.createTrainer({ spec: s, params: initParams(s, 1), optimizer: { name: 'sgd' }, data: dataset(2, 784, 2, 1), maxBatch: 4000 }),
-    /^Error: the webgpu backend needs .+ of \d+ MiB for batches of 4000, over this device's \d+ MiB per buffer; use a smaller batch$/,
-  );
+  await expect(backend!.createTrainer({ spec: s, params: initParams(s, 1), optimizer: { name: 'sgd' }, data: dataset(2, 784, 2, 1), maxBatch: 4000 })).rejects.toThrow(expect.objectContaining({ name: 'Error', message: expect.stringMatching(/^the webgpu backend needs .+ of \d+ MiB for batches of 4000, over this device's \d+ MiB per buffer; use a smaller batch$/) }));
 });
 
-test('webgpu: 50 training steps of the default CNN agree with the cpu backend within 1e-4', { skip, timeout: 900_000 }, async () => {
+gpuTest('webgpu: 50 training steps of the default CNN agree with the cpu backend within 1e-4', async () => {
   const r = await compare(defaultCnnSpec(), { steps: 50, batch: 2, lr: 1e-3, reference: false, paramTol: 1e-3 });
   console.log(`# default CNN, 50 steps of 2 rows: worst loss difference ${r.worst.toExponential(2)}, parameters ${r.paramError.toExponential(2)} (relative, floor 1e-2)`);
-});
+}, 900_000);

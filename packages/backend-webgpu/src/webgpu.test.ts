@@ -1,13 +1,13 @@
 // The GPU GEMM's tiles, the vec4 paths and NaN against the CPU, on the adapter
 // this machine has (a software one in CI); everything a backend must do is in
 // the conformance suite (conformance.test.ts). Imports the built package, as users do.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { gemm, maxRelativeError, randomArray, Rng } from '@dnn/tensor';
 import { cpuBackend, validateSpec, type ActivationName, type Dataset, type LossName, type OptimizerName, type Trainer } from '@dnn/nn';
 import { noise, paramsWithBiases } from '@dnn/nn/testing';
 import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -25,9 +25,9 @@ try {
   console.log(`# skipping the WebGPU tests: ${why}`);
 }
 // The DNN_SIMD=off pass checks the CPU's TypeScript kernels; the GPU's are the same in both passes.
-const skip = simdOff ? 'the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)' : backend ? false : why;
+const gpuTest = simdOff ? skipIf('the GPU kernels do not depend on DNN_SIMD (run in the SIMD pass)') : requireCapability('webgpu', backend !== null, why);
 
-test('GEMM matches the reference on awkward sizes, all four transposes, every tile', { skip }, async () => {
+gpuTest('GEMM matches the reference on awkward sizes, all four transposes, every tile', async () => {
   const rng = new Rng(1);
   // Awkward sizes (scalar loads) and multiples of four (vec4 loads); each tile forced, then chosen by size.
   // Deno's software adapter (wgpu over lavapipe) takes a minute or more to compile each tile but the tiny one; Dawn compiles them in a moment.
@@ -45,14 +45,14 @@ test('GEMM matches the reference on awkward sizes, all four transposes, every ti
           gemm(ta, tb, m, n, k, 1, a, b, 0, want);
           const got = await g.run(ta, tb, m, n, k, a, b);
           const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-          assert.ok(maxRelativeError(got, want, scale) < 1e-5, `${tile} ${m}x${n}x${k} ${ta} ${tb}`);
+          expect(maxRelativeError(got, want, scale), `${tile} ${m}x${n}x${k} ${ta} ${tb}`).toBeLessThan(1e-5);
         }
       }
     }
   }
   const g = createGpuGemm(backend!.context, { tile: slow ? 'tiny' : undefined });
   const nan = await g.run(false, false, 1, 2, 2, Float32Array.of(NaN, 1), Float32Array.of(1, 2, 3, Infinity));
-  assert.ok(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates');
+  expect(Number.isNaN(nan[0]) && Number.isNaN(nan[1]), 'NaN propagates').toBeTruthy();
 });
 
 async function pair(spec: ReturnType<typeof validateSpec>, data: Dataset, optimizer: OptimizerName, maxBatch: number): Promise<[Trainer, Trainer]> {
@@ -70,7 +70,7 @@ const combos: [ActivationName, ActivationName, LossName, OptimizerName, number[]
 ];
 
 for (const [hidden, output, loss, optimizer, widths] of combos) {
-  test(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}, aligned ${widths}`, { skip }, async () => {
+  gpuTest(`training steps match the CPU within 1e-4 for 50 steps: ${hidden} -> ${output}, ${loss}, ${optimizer}, aligned ${widths}`, async () => {
     const [inputs, outputs] = [24, 8];
     const layers = widths;
     const spec = validateSpec({ inputSize: inputs, hidden: layers, activations: layers.map(() => hidden), outputSize: outputs, output, loss, inputScale: 1 / 255 });
@@ -84,26 +84,26 @@ for (const [hidden, output, loss, optimizer, widths] of combos) {
       const want = await c.train(order, start, 9, 9, lr);
       const got = await g.train(order, start, 9, 9, lr);
       const rel = Math.abs(got.lossSum - want.lossSum) / Math.max(Math.abs(want.lossSum), 1e-6);
-      assert.ok(rel < 1e-4, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`);
+      expect(rel, `step ${s + 1}: ${got.lossSum} vs ${want.lossSum}`).toBeLessThan(1e-4);
     }
     const last = await c.train(order, 225, 5, 9, lr);
     const lastGpu = await g.train(order, 225, 5, 9, lr);
-    assert.ok(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum < 1e-4, 'a partial batch');
+    expect(Math.abs(lastGpu.lossSum - last.lossSum) / last.lossSum, 'a partial batch').toBeLessThan(1e-4);
     const pc = await c.getParams();
     const pg = await g.getParams();
-    assert.ok(maxRelativeError(pg, pc, 1e-2) < 1e-3, 'parameters after 51 steps');
+    expect(maxRelativeError(pg, pc, 1e-2), 'parameters after 51 steps').toBeLessThan(1e-3);
     const state = await g.getState();
-    assert.equal(state.steps, 51);
+    expect(state.steps).toBe(51);
     await g.dispose();
   });
 }
 
-test('a forward pass propagates NaN like the CPU', { skip }, async () => {
+gpuTest('a forward pass propagates NaN like the CPU', async () => {
   const spec = validateSpec({ inputSize: 3, hidden: [4], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 });
   const data: Dataset = { x: Float32Array.of(1, NaN, 2, 0.5, 0.25, 1), labels: Uint8Array.of(0, 1), count: 2, features: 3, classes: 2 };
   const [c, g] = await pair(spec, data, 'sgd', 2);
   const want = await c.predict(data, 0, 2);
   const got = await g.predict(data, 0, 2);
-  assert.deepEqual([...got].map(Number.isNaN), [...want].map(Number.isNaN));
-  assert.ok(Number.isNaN(got[0]) && !Number.isNaN(got[2]));
+  expect([...got].map(Number.isNaN)).toEqual([...want].map(Number.isNaN));
+  expect(Number.isNaN(got[0]) && !Number.isNaN(got[2])).toBeTruthy();
 });

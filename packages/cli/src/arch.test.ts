@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,32 +16,32 @@ test('train --arch: a small CNN trains, reports each layer, saves Sequential nam
   const ckpt = join(dir, 'cnn.ckpt');
   try {
     const r = runCli(['train', '--arch', SMALL_CNN, ...QUICK, '--save', file, '--checkpoint', ckpt]);
-    assert.equal(r.code, 0, r.stderr);
+    expect(r.code, r.stderr).toBe(0);
     // The architecture table: one row per layer with its output shape and parameters.
-    assert.match(r.stdout, /Architecture: conv4x5,relu,pool2,flatten,dense10,softmax, loss cross-entropy/);
-    assert.match(r.stdout, /0 +conv4x5 +\[4, 24, 24\] +\[4, 1, 5, 5\] +\[4\] +104/);
-    assert.match(r.stdout, /2 +pool2 +\[4, 12, 12\]/);
-    assert.match(r.stdout, /4 +dense10 +\[10\] +\[10, 576\] +\[10\] +5,770/);
-    assert.match(r.stdout, /total +5,874/);
+    expect(r.stdout).toMatch(/Architecture: conv4x5,relu,pool2,flatten,dense10,softmax, loss cross-entropy/);
+    expect(r.stdout).toMatch(/0 +conv4x5 +\[4, 24, 24\] +\[4, 1, 5, 5\] +\[4\] +104/);
+    expect(r.stdout).toMatch(/2 +pool2 +\[4, 12, 12\]/);
+    expect(r.stdout).toMatch(/4 +dense10 +\[10\] +\[10, 576\] +\[10\] +5,770/);
+    expect(r.stdout).toMatch(/total +5,874/);
     const accuracy = Number(r.stdout.match(/Test accuracy (\d+\.\d\d)%/)![1]);
-    assert.ok(accuracy > 70, `a CNN learns something in 1,200 images: ${accuracy}%`);
+    expect(accuracy, `a CNN learns something in 1,200 images: ${accuracy}%`).toBeGreaterThan(70);
     const { model } = decodeModel(new Uint8Array(await readFile(file)));
-    assert.equal(formatArch(model.spec), 'conv4x5,relu,pool2,flatten,dense10,softmax');
+    expect(formatArch(model.spec)).toBe('conv4x5,relu,pool2,flatten,dense10,softmax');
     const e = runCli(['eval', '--model', file, '--json']);
-    assert.equal(e.code, 0, e.stderr);
-    assert.equal((events(e.stdout)[0].testAccuracy * 100).toFixed(2), accuracy.toFixed(2));
+    expect(e.code, e.stderr).toBe(0);
+    expect((events(e.stdout)[0].testAccuracy * 100).toFixed(2)).toBe(accuracy.toFixed(2));
     const cp = decodeCheckpoint(new Uint8Array(await readFile(ckpt)));
-    assert.deepEqual(cp.spec, model.spec, 'the checkpoint holds the layer list');
+    expect(cp.spec, 'the checkpoint holds the layer list').toEqual(model.spec);
     // predict runs the CNN on a prepared image: a test digit, inverted (dark on light) as a PGM.
     const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
     const digit = join(dir, 'digit.pgm');
-    await writeFile(digit, encodePgm(28, 28, mnist.test.x.subarray(0, 784).map((v) => 255 - v)));
+    await writeFile(digit, encodePgm(28, 28, Uint8Array.from(mnist.test.x.subarray(0, 784), (v) => 255 - v)));
     const p = runCli(['predict', '--model', file, '--json', digit]);
-    assert.equal(p.code, 0, p.stderr);
+    expect(p.code, p.stderr).toBe(0);
     const [e0] = events(p.stdout);
-    assert.equal(e0.probabilities.length, 10);
-    assert.ok(Math.abs(e0.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4);
-    assert.equal(e0.digit, e0.probabilities.indexOf(Math.max(...e0.probabilities)));
+    expect(e0.probabilities.length).toBe(10);
+    expect(Math.abs(e0.probabilities.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-4);
+    expect(e0.digit).toBe(e0.probabilities.indexOf(Math.max(...e0.probabilities)));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -56,17 +55,17 @@ test('train --arch: bad lists and clashing flags are usage errors naming the fla
   ];
   for (const [args, re] of cases) {
     const r = runCli(['train', ...args]);
-    assert.equal(r.code, 2, args.join(' '));
-    assert.match(r.stderr, re);
-    assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr.trim().split('\n').length, 'one line').toBe(1);
   }
 });
 
 test('train --help documents --arch with examples', () => {
   const r = runCli(['train', '--help']);
-  assert.equal(r.code, 0);
-  assert.match(r.stdout, /--arch LAYERS/);
-  assert.match(r.stdout, /convNxK/);
-  assert.match(r.stdout, /dnn-cli train --arch cnn/);
-  assert.match(r.stdout, /conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10/);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/--arch LAYERS/);
+  expect(r.stdout).toMatch(/convNxK/);
+  expect(r.stdout).toMatch(/dnn-cli train --arch cnn/);
+  expect(r.stdout).toMatch(/conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10/);
 });

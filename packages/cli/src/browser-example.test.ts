@@ -1,8 +1,6 @@
 // examples/browser: a model file and a picture chosen in the page give the
 // same prediction as dnn in Node. Headless Chromium driven by playwright-core.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { test, expect } from 'bun:test';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -12,17 +10,22 @@ import { decodeModel, predict } from '@dnn/nn';
 import { grayFromRgba, loadMnist, mnistDataPackageDir, mnistFromImage } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
 import { simdOff } from '../../../test-support/environment.ts';
+import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+const CHROMIUM = findChromium();
 const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const skip = simdOff ? 'the page does not depend on DNN_SIMD (run in the SIMD pass)' : !inNode ? 'the browser tests run under Node (playwright-core)' : !CHROMIUM ? 'no Chromium here (apt-get install chromium; CI installs it)' : false;
+const browserTest = simdOff
+  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
+  : !inNode
+    ? skipIf('the browser tests run under Node (playwright-core)')
+    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
 const examples = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..', 'examples');
 
-test('examples/browser: load a model and predict a digit in the page, as dnn does in Node', { skip, timeout: 180_000 }, async () => {
+browserTest('examples/browser: load a model and predict a digit in the page, as dnn does in Node', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dnn-browser-'));
   const modelFile = join(dir, 'model.safetensors');
   const trained = runCli(['train', '--epochs', '1', '--limit', '6000', '--hidden', '64', '--lr', '0.003', '--save', modelFile, '--quiet']);
-  assert.equal(trained.code, 0, trained.stderr);
+  expect(trained.code, trained.stderr).toBe(0);
   // A test image drawn larger, dark on light, as a PNG.
   const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
   const digit = mnist.test.x.subarray(0, 784);
@@ -52,12 +55,12 @@ test('examples/browser: load a model and predict a digit in the page, as dnn doe
     await page.setInputFiles('#model', modelFile);
     await page.setInputFiles('#image', png);
     await page.waitForSelector('body[data-state="done"], body[data-state="error"]', { timeout: 60_000 });
-    assert.equal(await page.textContent('#prediction'), String(want), (await page.textContent('#status')) ?? '');
-    assert.match((await page.textContent('#probabilities')) ?? '', new RegExp(`${want}: ${(probs[want] * 100).toFixed(1)}%`));
-    assert.deepEqual(errors, []);
+    expect(await page.textContent('#prediction'), (await page.textContent('#status')) ?? '').toBe(String(want));
+    expect((await page.textContent('#probabilities')) ?? '').toMatch(new RegExp(`${want}: ${(probs[want] * 100).toFixed(1)}%`));
+    expect(errors).toEqual([]);
   } finally {
     await browser.close();
     server.close();
     await rm(dir, { recursive: true, force: true });
   }
-});
+}, 180_000);

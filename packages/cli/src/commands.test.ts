@@ -1,32 +1,36 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, beforeAll, afterAll } from 'bun:test';
 import { mkdtemp, readFile, writeFile, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { loadMnist, mnistDataPackageDir, MNIST_FILES, encodePgm } from '@dnn/data-mnist';
-import { events, runCli } from './test-helpers.ts';
+import { events, runCli, type CliResult } from './test-helpers.ts';
 import { testKernels } from '../../../test-support/environment.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-commands-'));
 const modelFile = join(dir, 'model.safetensors');
-const trained = runCli(['train', '--epochs', '2', '--limit', '12000', '--hidden', '128', '--lr', '0.003', '--json', '--save', modelFile]);
-const trainEvents = trained.code === 0 ? events(trained.stdout) : [];
+// Trained once before the tests (not while the file is imported).
+let trained: CliResult;
+let trainEvents: ReturnType<typeof events> = [];
+beforeAll(() => {
+  trained = runCli(['train', '--epochs', '2', '--limit', '12000', '--hidden', '128', '--lr', '0.003', '--json', '--save', modelFile]);
+  if (trained.code === 0) trainEvents = events(trained.stdout);
+});
 const mnist = await loadMnist({ dataDir: mnistDataPackageDir()! });
 
 test('train --save, then eval: exactly the test accuracy train reported', () => {
-  assert.equal(trained.code, 0, trained.stderr);
+  expect(trained.code, trained.stderr).toBe(0);
   const r = runCli(['eval', '--model', modelFile, '--json']);
-  assert.equal(r.code, 0, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
   const e = events(r.stdout)[0];
-  assert.equal(e.event, 'eval');
-  assert.equal(e.testAccuracy, trainEvents.at(-1)!.testAccuracy);
-  assert.equal(e.testLoss, trainEvents.at(-1)!.testLoss);
-  assert.deepEqual(e.confusionMatrix, trainEvents.at(-1)!.confusionMatrix);
+  expect(e.event).toBe('eval');
+  expect(e.testAccuracy).toBe(trainEvents.at(-1)!.testAccuracy);
+  expect(e.testLoss).toBe(trainEvents.at(-1)!.testLoss);
+  expect(e.confusionMatrix).toEqual(trainEvents.at(-1)!.confusionMatrix);
   const text = runCli(['eval', '--model', modelFile]);
-  assert.match(text.stdout, /trained 2 epochs, adam, seed 1/);
-  assert.match(text.stdout, /Confusion matrix/);
+  expect(text.stdout).toMatch(/trained 2 epochs, adam, seed 1/);
+  expect(text.stdout).toMatch(/Confusion matrix/);
 });
 
 test('eval: a wrong shape, a truncated file and a corrupted header each give their clear error', async () => {
@@ -35,7 +39,7 @@ test('eval: a wrong shape, a truncated file and a corrupted header each give the
   const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLen));
   // The spec in the metadata says 127 hidden units; the tensors hold 128.
   const lying = header.replace('{\\"kind\\":\\"dense\\",\\"out\\":128}', '{\\"kind\\":\\"dense\\",\\"out\\":127}');
-  assert.notEqual(lying, header);
+  expect(lying).not.toBe(header);
   const cases: [string, Uint8Array, RegExp][] = [
     ['truncated.safetensors', bytes.subarray(0, bytes.length - 100), /truncated\.safetensors: tensor \d\.(weight|bias) has data_offsets .* outside/],
     ['corrupt.safetensors', Uint8Array.from(bytes, (b, i) => (i === 8 ? 0x78 : b)), /corrupt\.safetensors: header is not valid JSON/],
@@ -46,15 +50,15 @@ test('eval: a wrong shape, a truncated file and a corrupted header each give the
     const path = join(dir, name);
     await writeFile(path, data);
     const r = runCli(['eval', '--model', path]);
-    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
-    assert.match(r.stderr, /^dnn-cli: error: /);
-    assert.match(r.stderr, re, name);
-    assert.equal(r.stderr.trim().split('\n').length, 1);
+    expect(r.code, `${name}: ${r.stderr}`).toBe(1);
+    expect(r.stderr).toMatch(/^dnn-cli: error: /);
+    expect(r.stderr, name).toMatch(re);
+    expect(r.stderr.trim().split('\n').length).toBe(1);
   }
   const missing = runCli(['eval', '--model', join(dir, 'nope.safetensors')]);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /nope\.safetensors: no such file/);
-  assert.equal(runCli(['eval']).code, 2, 'no --model is a usage error');
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toMatch(/nope\.safetensors: no such file/);
+  expect(runCli(['eval']).code, 'no --model is a usage error').toBe(2);
 });
 
 function withHeader(file: Uint8Array, header: string): Uint8Array {
@@ -107,31 +111,31 @@ test('predict: MNIST digits as PNG and PGM, resized and inverted, get the label 
     files.push(file);
     expected.push(label);
   }
-  assert.equal(files.length, 24);
+  expect(files.length).toBe(24);
   const r = runCli(['predict', '--model', modelFile, '--json', ...files]);
-  assert.equal(r.code, 0, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
   const got = events(r.stdout);
-  assert.deepEqual(got.map((e) => e.digit), expected);
-  for (const e of got) assert.ok(Math.abs(e.probabilities.reduce((a: number, b: number) => a + b, 0) - 1) < 1e-4);
+  expect(got.map((e) => e.digit)).toEqual(expected);
+  for (const e of got) expect(Math.abs(e.probabilities.reduce((a: number, b: number) => a + b, 0) - 1)).toBeLessThan(1e-4);
   const text = runCli(['predict', '--model', modelFile, files[0]]);
-  assert.match(text.stdout, new RegExp(`digit-\\d+\\.png: ${expected[0]} \\(\\d+\\.\\d%\\)  0:`));
+  expect(text.stdout).toMatch(new RegExp(`digit-\\d+\\.png: ${expected[0]} \\(\\d+\\.\\d%\\)  0:`));
   const bad = join(dir, 'not-an-image.png');
   await writeFile(bad, 'hello');
   const r2 = runCli(['predict', '--model', modelFile, bad]);
-  assert.equal(r2.code, 1);
-  assert.match(r2.stderr, /not-an-image\.png: not a PNG or PGM image/);
+  expect(r2.code).toBe(1);
+  expect(r2.stderr).toMatch(/not-an-image\.png: not a PNG or PGM image/);
   const blank = join(dir, 'blank.pgm');
   await writeFile(blank, encodePgm(10, 10, new Uint8Array(100).fill(255)));
-  assert.match(runCli(['predict', '--model', modelFile, blank]).stderr, /blank\.pgm: no digit found/);
+  expect(runCli(['predict', '--model', modelFile, blank]).stderr).toMatch(/blank\.pgm: no digit found/);
 });
 
 test('data path, verify (good and tampered files) and download with nothing missing', async () => {
   const p = runCli(['data', 'path', '--json']);
-  assert.equal(p.code, 0, p.stderr);
-  assert.ok(events(p.stdout).some((e) => e.event === 'using' && e.kind === 'package'));
+  expect(p.code, p.stderr).toBe(0);
+  expect(events(p.stdout).some((e) => e.event === 'using' && e.kind === 'package')).toBeTruthy();
   const v = runCli(['data', 'verify']);
-  assert.equal(v.code, 0, v.stderr);
-  assert.equal((v.stdout.match(/^ok /gm) ?? []).length, 4);
+  expect(v.code, v.stderr).toBe(0);
+  expect((v.stdout.match(/^ok /gm) ?? []).length).toBe(4);
   const copy = join(dir, 'mnist');
   await mkdir(copy);
   for (const f of Object.values(MNIST_FILES)) await copyFile(join(mnistDataPackageDir()!, f), join(copy, f));
@@ -140,37 +144,37 @@ test('data path, verify (good and tampered files) and download with nothing miss
   bytes[100] = (bytes[100] + 1) % 10;
   await writeFile(labels, bytes);
   const t = runCli(['data', 'verify', '--data', copy]);
-  assert.equal(t.code, 1);
-  assert.match(t.stdout, /MISMATCH .*t10k-labels-idx1-ubyte/);
-  assert.match(t.stderr, /1 of the 4 files .* do not match the original MNIST/);
+  expect(t.code).toBe(1);
+  expect(t.stdout).toMatch(/MISMATCH .*t10k-labels-idx1-ubyte/);
+  expect(t.stderr).toMatch(/1 of the 4 files .* do not match the original MNIST/);
   const d = runCli(['data', 'download', '--data', copy]);
-  assert.equal(d.code, 0, d.stderr);
-  assert.match(d.stdout, /nothing to download/);
-  assert.equal(runCli(['data', 'fetch']).code, 2);
+  expect(d.code, d.stderr).toBe(0);
+  expect(d.stdout).toMatch(/nothing to download/);
+  expect(runCli(['data', 'fetch']).code).toBe(2);
 });
 
 test('info lists the runtime, cores and backends', () => {
   const r = runCli(['info', '--json']);
-  assert.equal(r.code, 0, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
   const info = JSON.parse(r.stdout);
-  assert.match(info.runtime, /^(node|bun|deno) /);
-  assert.ok(info.cores >= 1);
-  assert.equal(info.backends.cpu.available, true);
-  assert.equal(info.backends.workers.available, true);
+  expect(info.runtime).toMatch(/^(node|bun|deno) /);
+  expect(info.cores).toBeGreaterThanOrEqual(1);
+  expect(info.backends.cpu.available).toBe(true);
+  expect(info.backends.workers.available).toBe(true);
   // CI and this machine have a software adapter; the test needs one.
-  assert.equal(info.backends.webgpu.available, true, info.backends.webgpu.detail);
-  assert.ok(info.adapters.length >= 1 && typeof info.adapters[0].maxStorageBufferBindingSize === 'number');
+  expect(info.backends.webgpu.available, info.backends.webgpu.detail).toBe(true);
+  expect(info.adapters.length >= 1 && typeof info.adapters[0].maxStorageBufferBindingSize === 'number').toBeTruthy();
 });
 
 test('DNN_SIMD (read by the CLI, handed to the kernels as a value) picks the kernels; a bad value is a usage error naming it', () => {
   const off = runCli(['info', '--json'], { env: { DNN_SIMD: 'off' } });
-  assert.equal(off.code, 0, off.stderr);
-  assert.equal(JSON.parse(off.stdout).kernels, 'typescript');
+  expect(off.code, off.stderr).toBe(0);
+  expect(JSON.parse(off.stdout).kernels).toBe('typescript');
   const simd = runCli(['info', '--json'], { env: { DNN_SIMD: 'simd' } });
-  assert.equal(JSON.parse(simd.stdout).kernels, 'wasm-simd');
+  expect(JSON.parse(simd.stdout).kernels).toBe('wasm-simd');
   const bad = runCli(['info'], { env: { DNN_SIMD: 'fast' } });
-  assert.equal(bad.code, 2);
-  assert.equal(bad.stderr, 'dnn-cli: error: DNN_SIMD: unknown SIMD choice "fast"; choose auto, relaxed, simd, off\n');
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toBe('dnn-cli: error: DNN_SIMD: unknown SIMD choice "fast"; choose auto, relaxed, simd, off\n');
 });
 
 test('plot: the profile SVG from a --json log; clear errors for a bad log', async () => {
@@ -178,32 +182,32 @@ test('plot: the profile SVG from a --json log; clear errors for a bad log', asyn
   await writeFile(log, trained.stdout);
   const svg = join(dir, 'profile.svg');
   const r = runCli(['plot', log, '-o', svg]);
-  assert.equal(r.code, 0, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
   const text = await readFile(svg, 'utf8');
-  assert.equal((text.match(/<polyline /g) ?? []).length, 3);
+  expect((text.match(/<polyline /g) ?? []).length).toBe(3);
   await writeFile(join(dir, 'empty.jsonl'), '{"event":"start"}\n');
-  assert.match(runCli(['plot', join(dir, 'empty.jsonl')]).stderr, /empty\.jsonl: no epoch events/);
+  expect(runCli(['plot', join(dir, 'empty.jsonl')]).stderr).toMatch(/empty\.jsonl: no epoch events/);
   await writeFile(join(dir, 'bad.jsonl'), 'oops\n');
-  assert.match(runCli(['plot', join(dir, 'bad.jsonl')]).stderr, /bad\.jsonl:1: not a JSON line/);
-  assert.match(runCli(['plot', join(dir, 'none.jsonl')]).stderr, /none\.jsonl: no such file/);
+  expect(runCli(['plot', join(dir, 'bad.jsonl')]).stderr).toMatch(/bad\.jsonl:1: not a JSON line/);
+  expect(runCli(['plot', join(dir, 'none.jsonl')]).stderr).toMatch(/none\.jsonl: no such file/);
 });
 
 test('every command has --help with examples; train --patience stops early and says so', () => {
   for (const c of ['train', 'eval', 'predict', 'data', 'plot']) {
     const r = runCli([c, '--help']);
-    assert.equal(r.code, 0, c);
-    assert.match(r.stdout, /Usage: dnn-cli/);
-    assert.match(r.stdout, /Examples:/, c);
+    expect(r.code, c).toBe(0);
+    expect(r.stdout).toMatch(/Usage: dnn-cli/);
+    expect(r.stdout, c).toMatch(/Examples:/);
   }
   const r = runCli(['train', '--epochs', '12', '--limit', '3000', '--hidden', '32', '--lr', '0.05', '--optimizer', 'adam', '--schedule', 'constant', '--patience', '1', '--json']);
-  assert.equal(r.code, 0, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
   const done = events(r.stdout).at(-1)!;
   const epochs = events(r.stdout).filter((e) => e.event === 'epoch');
-  assert.equal(done.stoppedEarly, true, 'a rate this high stalls within 12 epochs');
-  assert.equal(epochs.length, done.bestEpoch + 1);
-  assert.equal(runCli(['train', '--patience', '0']).code, 2);
+  expect(done.stoppedEarly, 'a rate this high stalls within 12 epochs').toBe(true);
+  expect(epochs.length).toBe(done.bestEpoch + 1);
+  expect(runCli(['train', '--patience', '0']).code).toBe(2);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,5 @@
 // Messages that name the file that is wrong: empty sets, wrong image sizes, link loops; and exact flags.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,19 +38,19 @@ test('each data problem names the file that has it (exit 1, one line)', async ()
   for (const [name, files, re] of cases) {
     const dir = await folder(name, files);
     const r = runCli(['train', '--data', dir, '--epochs', '1', '--limit', '1000']);
-    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    expect(r.code, `${name}: ${r.stderr}`).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0], re, name);
+    expect(lines.length, r.stderr).toBe(1);
+    expect(lines[0], name).toMatch(re);
   }
 });
 
 test('a whole-number flag beyond 2^53 is refused, not rounded', () => {
   const r = runCli(['train', '--seed', '9007199254740993']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /--seed 9007199254740993 is too large to be exact; use at most 9007199254740991/);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--seed 9007199254740993 is too large to be exact; use at most 9007199254740991/);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,25 +44,25 @@ const run = ['train', '--data', dir, '--epochs', '3', '--hidden', '32', '--lr', 
 
 test('an MNIST-format data set with classes.txt: trains, names its classes in the report, the model file and predict', async () => {
   const json = runCli([...run, '--json', '--save', model]);
-  assert.equal(json.code, 0, json.stderr);
+  expect(json.code, json.stderr).toBe(0);
   const done = events(json.stdout).at(-1)!;
-  assert.deepEqual(done.classes, NAMES);
-  assert.equal(done.confusionMatrix.length, 3, 'three outputs, not ten');
-  assert.ok(done.testAccuracy > 0.75, `well above chance (1/3): test accuracy ${done.testAccuracy}`);
+  expect(done.classes).toEqual(NAMES);
+  expect(done.confusionMatrix.length, 'three outputs, not ten').toBe(3);
+  expect(done.testAccuracy, `well above chance (1/3): test accuracy ${done.testAccuracy}`).toBeGreaterThan(0.75);
   const { model: m, metadata } = decodeModel(new Uint8Array(await readFile(model)));
-  assert.equal(outputSize(m.spec), 3);
-  assert.deepEqual(JSON.parse(metadata['dnn.classes']), NAMES);
+  expect(outputSize(m.spec)).toBe(3);
+  expect(JSON.parse(metadata['dnn.classes'])).toEqual(NAMES);
 
   const text = runCli(run);
-  assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /Accuracy per class:/);
-  assert.match(text.stdout, /rows: true class/);
-  assert.match(text.stdout, /vertical bar/);
-  assert.doesNotMatch(text.stdout, /digit/i, 'the report stops saying "digit"');
+  expect(text.code, text.stderr).toBe(0);
+  expect(text.stdout).toMatch(/Accuracy per class:/);
+  expect(text.stdout).toMatch(/rows: true class/);
+  expect(text.stdout).toMatch(/vertical bar/);
+  expect(text.stdout, 'the report stops saying "digit"').not.toMatch(/digit/i);
 
   const evalText = runCli(['eval', '--model', model, '--data', dir]);
-  assert.equal(evalText.code, 0, evalText.stderr);
-  assert.match(evalText.stdout, /Accuracy per class:[^]*box/);
+  expect(evalText.code, evalText.stderr).toBe(0);
+  expect(evalText.stdout).toMatch(/Accuracy per class:[^]*box/);
 
   // A box drawn large, as a picture file: predict names the class.
   const picture = new Uint8Array(100 * 100).fill(255);
@@ -71,32 +70,32 @@ test('an MNIST-format data set with classes.txt: trains, names its classes in th
   const pgm = join(dir, 'box.pgm');
   await writeFile(pgm, encodePgm(100, 100, picture));
   const p = runCli(['predict', '--model', model, '--json', pgm]);
-  assert.equal(p.code, 0, p.stderr);
+  expect(p.code, p.stderr).toBe(0);
   const e = events(p.stdout)[0];
-  assert.equal(e.probabilities.length, 3);
-  assert.equal(e.name, NAMES[e.class]);
-  assert.equal(e.digit, undefined, 'no digit for a model with named classes');
-  assert.match(runCli(['predict', '--model', model, pgm]).stdout, /box\.pgm: (horizontal bar|vertical bar|box) \(/);
+  expect(e.probabilities.length).toBe(3);
+  expect(e.name).toBe(NAMES[e.class]);
+  expect(e.digit, 'no digit for a model with named classes').toBe(undefined);
+  expect(runCli(['predict', '--model', model, pgm]).stdout).toMatch(/box\.pgm: (horizontal bar|vertical bar|box) \(/);
 });
 
 test('--classes overrides classes.txt; labels outside the named classes are refused', () => {
   const r = runCli([...run, '--epochs', '1', '--classes', 'a,b,c', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(events(r.stdout).at(-1)!.classes, ['a', 'b', 'c']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(events(r.stdout).at(-1)!.classes).toEqual(['a', 'b', 'c']);
   const two = runCli([...run, '--classes', 'a,b']);
-  assert.equal(two.code, 2);
-  assert.match(two.stderr, /^dnn-cli: error: --classes names 2 classes, but the training labels: label 2 at row 2 is outside 0\.\.1\n$/);
-  assert.match(runCli([...run, '--classes', 'a,a']).stderr, /--classes the class name "a" appears twice/);
+  expect(two.code).toBe(2);
+  expect(two.stderr).toMatch(/^dnn-cli: error: --classes names 2 classes, but the training labels: label 2 at row 2 is outside 0\.\.1\n$/);
+  expect(runCli([...run, '--classes', 'a,a']).stderr).toMatch(/--classes the class name "a" appears twice/);
 });
 
 test('dnn-cli data --help says where to get Fashion-MNIST and KMNIST, and how to name their classes', () => {
   const r = runCli(['data', '--help']);
-  assert.equal(r.code, 0);
-  assert.match(r.stdout, /Fashion-MNIST[^]*github\.com\/zalandoresearch\/fashion-mnist/);
-  assert.match(r.stdout, /KMNIST[^]*github\.com\/rois-codh\/kmnist/);
-  assert.match(r.stdout, /classes\.txt/);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Fashion-MNIST[^]*github\.com\/zalandoresearch\/fashion-mnist/);
+  expect(r.stdout).toMatch(/KMNIST[^]*github\.com\/rois-codh\/kmnist/);
+  expect(r.stdout).toMatch(/classes\.txt/);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,8 +1,8 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { createDawnFilter, loadsDawn, webgpuMissingHint } from './dawn.ts';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from './test-helpers.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 // Dawn's output as `dnn-cli info` printed it on a machine without Vulkan, between dnn's lines.
 const DAWN_AND_DNN = [
@@ -23,36 +23,38 @@ test("the stderr filter drops Dawn's warning blocks and keeps dnn's lines, howev
     const f = createDawnFilter((t) => (out += t));
     for (let i = 0; i < DAWN_AND_DNN.length; i += size) f.push(DAWN_AND_DNN.slice(i, i + size));
     f.end();
-    assert.equal(out, 'dnn-cli: error: no WebGPU adapter found (tried: Dawn default)\nstopping after the current step (Ctrl-C again to quit now)\n\nlast line without a newline', `chunks of ${size}`);
+    expect(out, `chunks of ${size}`).toBe('dnn-cli: error: no WebGPU adapter found (tried: Dawn default)\nstopping after the current step (Ctrl-C again to quit now)\n\nlast line without a newline');
   }
 });
 
 test('only info and --backend webgpu load Dawn', () => {
-  assert.ok(loadsDawn(['info']));
-  assert.ok(loadsDawn(['train', '--backend', 'webgpu']));
-  assert.ok(loadsDawn(['eval', '--backend=webgpu']));
-  assert.ok(!loadsDawn(['train', '--backend', 'workers']));
-  assert.ok(!loadsDawn(['predict', 'webgpu.png']));
+  expect(loadsDawn(['info'])).toBeTruthy();
+  expect(loadsDawn(['train', '--backend', 'webgpu'])).toBeTruthy();
+  expect(loadsDawn(['eval', '--backend=webgpu'])).toBeTruthy();
+  expect(loadsDawn(['train', '--backend', 'workers'])).toBeFalsy();
+  expect(loadsDawn(['predict', 'webgpu.png'])).toBeFalsy();
 });
 
 test('the hint for a missing webgpu package says how to add it, with the same command line', () => {
   const hint = webgpuMissingHint(['train', '--backend', 'webgpu']);
-  assert.match(hint, /npm install webgpu/);
-  assert.match(hint, /npx -p dnn-cli -p webgpu dnn-cli train --backend webgpu$/);
-  assert.ok(!hint.includes('\n'));
+  expect(hint).toMatch(/npm install webgpu/);
+  expect(hint).toMatch(/npx -p dnn-cli -p webgpu dnn-cli train --backend webgpu$/);
+  expect(hint.includes('\n')).toBeFalsy();
 });
 
 test("dnn-cli info prints none of Dawn's warnings on stderr (they are shown with DNN_DEBUG=1)", () => {
   const r = runCli(['info']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /webgpu/);
-  assert.doesNotMatch(r.stderr, /^Warning: |\.cpp:\d+\)/m, r.stderr);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/webgpu/);
+  expect(r.stderr, r.stderr).not.toMatch(/^Warning: |\.cpp:\d+\)/m);
 });
 
-test('--backend webgpu through the filter: a SIGINT sent to dnn-cli alone reaches the training, which exits 130', { timeout: 180_000 }, async (t) => {
-  const g = globalThis as { Deno?: unknown };
-  if (g.Deno) return t.skip('Deno has WebGPU built in: no Dawn, no filtering child');
-  if (!/^ {2}webgpu +yes/m.test(runCli(['info']).stdout)) return t.skip('no WebGPU adapter here');
+// Whether it runs is decided when it is registered (bun:test has no skip from inside a test).
+const g = globalThis as { Deno?: unknown };
+const dawnTest = g.Deno
+  ? skipIf('Deno has WebGPU built in: no Dawn, no filtering child')
+  : requireCapability('webgpu', /^ {2}webgpu +yes/m.test(runCli(['info']).stdout), 'no WebGPU adapter here (dnn-cli info)');
+dawnTest('--backend webgpu through the filter: a SIGINT sent to dnn-cli alone reaches the training, which exits 130', async () => {
   const p = spawn(process.execPath, [CLI, 'train', '--backend', 'webgpu', '--hidden', '16', '--epochs', '20', '--limit', '1000', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
@@ -66,7 +68,7 @@ test('--backend webgpu through the filter: a SIGINT sent to dnn-cli alone reache
     }
   });
   const code = await new Promise<number | null>((resolve) => p.on('exit', resolve));
-  assert.ok(sent, `the run ended before SIGINT was sent: ${stderr}`);
-  assert.equal(code, 130, stderr);
-  assert.doesNotMatch(stderr, /^Warning: /m);
-});
+  expect(sent, `the run ended before SIGINT was sent: ${stderr}`).toBeTruthy();
+  expect(code, stderr).toBe(130);
+  expect(stderr).not.toMatch(/^Warning: /m);
+}, 180_000);

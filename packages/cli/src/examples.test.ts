@@ -1,8 +1,7 @@
 // The scripts in examples/ run as a user would run them, in the runtime
 // running this test: train-and-save in Node and Bun (.mjs) and Deno (.deno.ts,
 // npm: specifiers), then loading a PyTorch-style file and exporting ONNX.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -24,27 +23,27 @@ function runExample(script: string, args: string[]): { code: number; out: string
 test('examples: train and save, load a PyTorch-style file and predict, export ONNX', async () => {
   const saved = join(dir, 'model.safetensors');
   const trained = runExample(g.Deno ? 'train-and-save.deno.ts' : 'train-and-save.mjs', [saved, '3000']);
-  assert.equal(trained.code, 0, trained.out);
+  expect(trained.code, trained.out).toBe(0);
   const accuracy = Number(trained.out.match(/test accuracy ([\d.]+)%; saved/)?.[1]);
-  assert.ok(accuracy > 50, `a quick run learns: ${trained.out}`);
+  expect(accuracy, `a quick run learns: ${trained.out}`).toBeGreaterThan(50);
   const { model } = decodeModel(new Uint8Array(await readFile(saved)));
-  assert.deepEqual(layerSizes(model.spec), [784, 128, 10]);
+  expect(layerSizes(model.spec)).toEqual([784, 128, 10]);
 
   // As PyTorch's save_file writes a Sequential's state_dict: 0.weight, 2.weight, no dnn metadata.
   const torchFile = join(dir, 'torch.safetensors');
   const tensors = modelTensors(model.spec, model.params);
   await writeFile(torchFile, encodeSafetensors(tensors, { format: 'pt' }));
   const loaded = runExample('load-pytorch.mjs', [torchFile]);
-  assert.equal(loaded.code, 0, loaded.out);
-  assert.match(loaded.out, /inferred an MLP 784-128-10 from 0\.weight, 2\.weight/);
-  assert.equal(loaded.out.match(/test image \d: predicted \d/g)?.length, 10);
+  expect(loaded.code, loaded.out).toBe(0);
+  expect(loaded.out).toMatch(/inferred an MLP 784-128-10 from 0\.weight, 2\.weight/);
+  expect(loaded.out.match(/test image \d: predicted \d/g)?.length).toBe(10);
 
   const onnx = join(dir, 'model.onnx');
   const exported = runExample('export-onnx.mjs', [saved, onnx]);
-  assert.equal(exported.code, 0, exported.out);
-  assert.deepEqual([...(await readFile(onnx)).subarray(0, 2)], [0x08, 0x07], 'an ONNX ModelProto, ir_version 7');
+  expect(exported.code, exported.out).toBe(0);
+  expect([...(await readFile(onnx)).subarray(0, 2)], 'an ONNX ModelProto, ir_version 7').toEqual([0x08, 0x07]);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,11 +1,11 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeIdx, mnistDataPackageDir, MNIST_FILES } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'dnn-faults-'));
 const source = mnistDataPackageDir()!;
@@ -35,10 +35,10 @@ test('bad data files: one line naming the file and what is wrong, exit 1', async
   for (const [name, file, make, re] of cases) {
     const dir = await folderWith(name, file, make);
     const r = runCli(['train', '--data', dir, '--epochs', '1', '--limit', '1000']);
-    assert.equal(r.code, 1, `${name}: ${r.stderr}`);
+    expect(r.code, `${name}: ${r.stderr}`).toBe(1);
     const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, `${name}: ${r.stderr}`);
-    assert.match(lines[0], re, name);
+    expect(lines.length, `${name}: ${r.stderr}`).toBe(1);
+    expect(lines[0], name).toMatch(re);
   }
   // A corrupt gzip stream, in place of the raw file.
   const gzDir = join(root, 'gz');
@@ -48,29 +48,29 @@ test('bad data files: one line naming the file and what is wrong, exit 1', async
   gz[gz.length - 6] ^= 0xff;
   await writeFile(join(gzDir, `${MNIST_FILES.testLabels}.gz`), gz);
   const r = runCli(['train', '--data', gzDir, '--epochs', '1', '--limit', '1000']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /t10k-labels-idx1-ubyte\.gz: corrupt gzip stream/);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/t10k-labels-idx1-ubyte\.gz: corrupt gzip stream/);
 });
 
 const isRoot = process.getuid?.() === 0;
-test('a data file that may not be read', { skip: isRoot ? 'running as root, which may read any file' : false }, async () => {
+skipIf(isRoot ? 'running as root, which may read any file' : false)('a data file that may not be read', async () => {
   const { chmod } = await import('node:fs/promises');
   const dir = await folderWith('perm', MNIST_FILES.testLabels, (b) => b);
   await chmod(join(dir, MNIST_FILES.testLabels), 0o000);
   const r = runCli(['train', '--data', dir, '--epochs', '1', '--limit', '1000']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /t10k-labels-idx1-ubyte: permission denied/);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/t10k-labels-idx1-ubyte: permission denied/);
 });
 
 test('a loss that becomes NaN stops at once, says where, and saves nothing over the model', async () => {
   const model = join(root, 'keep.safetensors');
   await writeFile(model, 'the previous model');
   const r = runCli(['train', '--optimizer', 'sgd', '--lr', '1000000', '--limit', '3000', '--epochs', '2', '--save', model]);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /^dnn-cli: error: the training loss became NaN or infinite in epoch 1 near step \d+; try a lower learning rate\n$/);
-  assert.equal(await readFile(model, 'utf8'), 'the previous model');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^dnn-cli: error: the training loss became NaN or infinite in epoch 1 near step \d+; try a lower learning rate\n$/);
+  expect(await readFile(model, 'utf8')).toBe('the previous model');
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

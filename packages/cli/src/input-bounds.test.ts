@@ -1,6 +1,5 @@
 // Bounded work from bounded input, as a user meets it: a gzip bomb in --data, a mirror that never answers.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,8 +19,8 @@ test('a .gz in --data that inflates past its IDX header stops there: one line na
   bomb.set(encodeIdx([60000], new Uint8Array(0)));
   await writeFile(join(dir, `${MNIST_FILES.trainLabels}.gz`), gzipSync(bomb, { level: 1 }));
   const r = runCli(['train', '--data', dir, '--epochs', '1', '--limit', '1000']);
-  assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^dnn-cli: error: .*train-labels-idx1-ubyte\.gz: trailing bytes: decompresses to more than the 60008 bytes its header says \(60000\); stopped reading\n$/);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toMatch(/^dnn-cli: error: .*train-labels-idx1-ubyte\.gz: trailing bytes: decompresses to more than the 60008 bytes its header says \(60000\); stopped reading\n$/);
 });
 
 test('data download from a loopback mirror that accepts and never answers gives up after --timeout, naming the mirror', async () => {
@@ -32,15 +31,15 @@ test('data download from a loopback mirror that accepts and never answers gives 
   try {
     const started = Date.now();
     const r = runCli(['data', 'download', '--data', dir, '--mirror', mirror, '--timeout', '0.5'], { killAfterMs: 30_000 });
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`^dnn-cli: error: .*train-images-idx3-ubyte\\.gz: download failed \\(the mirror ${mirror.replace(/\./g, '\\.')} did not answer within 0\\.5 s\\)`));
-    assert.ok(Date.now() - started < 20_000);
-    assert.deepEqual(await readdir(dir), []);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^dnn-cli: error: .*train-images-idx3-ubyte\\.gz: download failed \\(the mirror ${mirror.replace(/\./g, '\\.')} did not answer within 0\\.5 s\\)`));
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await readdir(dir)).toEqual([]);
   } finally {
     server.close();
   }
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

@@ -1,6 +1,5 @@
 // PNG decoding for every bit depth and colour type, on a real MNIST digit, against an 8-bit gray reference.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { mnistFromImage } from '@dnn/data-mnist';
 import { deflateSync } from 'node:zlib';
 import { chunk, digitPicture, encodeTestPng } from './png-fixtures.ts';
@@ -27,19 +26,19 @@ test('every bit depth and colour type decodes to the gray levels it stores', () 
     }
     for (const [name, png] of cases) {
       const img = pngToGray(png);
-      assert.equal(img.width, width, name);
-      assert.equal(img.height, height, name);
+      expect(img.width, name).toBe(width);
+      expect(img.height, name).toBe(height);
       // 16-bit samples are read to 8 bits (the top byte), so compare at 8-bit precision there.
       const tolerance = depth === 16 ? 1 / 255 + 1e-6 : 1e-6;
       let worst = 0;
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(img.data[i] - want[i]));
-      assert.ok(worst <= tolerance, `${name}: off by ${worst}`);
+      expect(worst, `${name}: off by ${worst}`).toBeLessThanOrEqual(tolerance);
       // And the digit comes out as the 8-bit picture's does (near-exact where levels are fine enough).
       if (depth >= 8) {
         const got = mnistFromImage(img);
         let diff = 0;
         for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i] - reference[i]));
-        assert.ok(diff <= 2, `${name}: 28x28 differs by ${diff}`);
+        expect(diff, `${name}: 28x28 differs by ${diff}`).toBeLessThanOrEqual(2);
       }
     }
   }
@@ -51,9 +50,9 @@ test('a picture over the pixel limit is refused from its header, before inflatin
   new DataView(png.buffer).setUint32(16, side);
   new DataView(png.buffer).setUint32(20, side);
   const started = Date.now();
-  assert.throws(() => pngToGray(png), new RegExp(`${side} x ${side} pixels is over the limit of 16,777,216 \\(4096 x 4096\\)`));
-  assert.ok(Date.now() - started < 1000);
-  assert.throws(() => pngToGray(png.subarray(0, 20)), /truncated PNG header/);
+  expect(() => pngToGray(png)).toThrow(new RegExp(`${side} x ${side} pixels is over the limit of 16,777,216 \\(4096 x 4096\\)`));
+  expect(Date.now() - started).toBeLessThan(1000);
+  expect(() => pngToGray(png.subarray(0, 20))).toThrow(/truncated PNG header/);
 });
 
 test('image data that inflates past what the header allows is stopped while streaming', async () => {
@@ -66,7 +65,7 @@ test('image data that inflates past what the header allows is stopped while stre
   forged.set(png.subarray(0, idatAt));
   forged.set(bomb, idatAt);
   forged.set(png.subarray(iend), idatAt + bomb.length);
-  await assert.rejects(checkPngInflation(forged), /the image data inflates past the 10100 bytes a 100 x 100 picture needs; stopped reading/);
+  await expect(checkPngInflation(forged)).rejects.toThrow(/the image data inflates past the 10100 bytes a 100 x 100 picture needs; stopped reading/);
   // Honest pictures pass.
   await checkPngInflation(png);
   const { width, height, gray } = digitPicture();

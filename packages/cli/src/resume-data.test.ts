@@ -1,6 +1,5 @@
 // A checkpoint records its data (folder and SHA-256); --resume uses it and refuses data that moved or changed.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +20,17 @@ test('--resume uses the checkpoint data folder, and refuses it changed or gone',
   const data = await copyOf('mine');
   const cp = join(root, 'run.ckpt');
   const first = runCli(['train', '--data', data, '--checkpoint', cp, '--epochs', '1', '--limit', '3000', '--hidden', '16', '--quiet']);
-  assert.equal(first.code, 0, first.stderr);
+  expect(first.code, first.stderr).toBe(0);
   const bytes0 = new Uint8Array(await readFile(cp));
-  assert.match(new TextDecoder().decode(bytes0.subarray(0, 4096)), /"dnn\.format":"dnn-checkpoint\/2"/, 'the record sits in the layer-list checkpoint format');
+  expect(new TextDecoder().decode(bytes0.subarray(0, 4096)), 'the record sits in the layer-list checkpoint format').toMatch(/"dnn\.format":"dnn-checkpoint\/2"/);
   const stored = decodeCheckpoint(bytes0).config.data as { dir: string; sha256: Record<string, string> };
-  assert.equal(stored.dir, data);
-  assert.equal(Object.keys(stored.sha256).length, 4);
+  expect(stored.dir).toBe(data);
+  expect(Object.keys(stored.sha256).length).toBe(4);
 
   // Resumed without --data: the checkpoint's folder, not the packaged MNIST.
   const again = runCli(['train', '--resume', cp]);
-  assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, new RegExp(`data: --data \\(${data}\\)`));
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stdout).toMatch(new RegExp(`data: --data \\(${data}\\)`));
 
   // One label changed (still a valid file): refused, naming the checkpoint and the file.
   const labels = join(data, MNIST_FILES.trainLabels);
@@ -39,19 +38,19 @@ test('--resume uses the checkpoint data folder, and refuses it changed or gone',
   bytes[100] = (bytes[100] + 1) % 10;
   await writeFile(labels, bytes);
   const changed = runCli(['train', '--resume', cp]);
-  assert.equal(changed.code, 2, changed.stderr);
-  assert.match(changed.stderr, /run\.ckpt: the data has changed since the checkpoint: train-labels-idx1-ubyte in .*mine is not the file the run was trained on/);
+  expect(changed.code, changed.stderr).toBe(2);
+  expect(changed.stderr).toMatch(/run\.ckpt: the data has changed since the checkpoint: train-labels-idx1-ubyte in .*mine is not the file the run was trained on/);
 
   // The folder gone: refused; the same files elsewhere, given with --data: accepted.
   await rename(data, join(root, 'moved'));
   const gone = runCli(['train', '--resume', cp]);
-  assert.equal(gone.code, 2, gone.stderr);
-  assert.match(gone.stderr, /run\.ckpt: the run's data folder .*mine cannot be found; give --data DIR/);
+  expect(gone.code, gone.stderr).toBe(2);
+  expect(gone.stderr).toMatch(/run\.ckpt: the run's data folder .*mine cannot be found; give --data DIR/);
   const elsewhere = await copyOf('elsewhere');
   const moved = runCli(['train', '--resume', cp, '--data', elsewhere, '--quiet']);
-  assert.equal(moved.code, 0, moved.stderr);
+  expect(moved.code, moved.stderr).toBe(0);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

@@ -1,11 +1,10 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, beforeAll, afterAll } from 'bun:test';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeModel } from '@dnn/nn';
-import { CLI, events, runCli } from './test-helpers.ts';
+import { CLI, events, runCli, type CliResult } from './test-helpers.ts';
 
 const RUN = ['--epochs', '3', '--limit', '6000', '--seed', '3', '--lr', '0.002'];
 const dir = await mkdtemp(join(tmpdir(), 'dnn-resume-'));
@@ -13,7 +12,11 @@ const weights = async (file: string) => decodeModel(new Uint8Array(await readFil
 const sameBits = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 const full = join(dir, 'full.safetensors');
-const uninterrupted = runCli(['train', ...RUN, '--save', full, '--json']);
+// The run to compare against, trained once before the tests (not while the file is imported).
+let uninterrupted: CliResult;
+beforeAll(() => {
+  uninterrupted = runCli(['train', ...RUN, '--save', full, '--json']);
+});
 
 /**
  * Starts the CLI and sends `signal` once stdout shows `when` for the
@@ -44,7 +47,7 @@ function runAndSignal(args: string[], signal: NodeJS.Signals, when: RegExp, time
 }
 
 test('a run killed with SIGKILL after its n-th checkpoint and resumed ends with the uninterrupted weights, bit for bit', async () => {
-  assert.equal(uninterrupted.code, 0, uninterrupted.stderr);
+  expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
   const want = await weights(full);
   // 3 epochs of 50 steps, a checkpoint every 7 steps and at each epoch's end: 24 in all. Killed after
   // the 1st (early in epoch 1), 8th (epoch 1's end), 13th (mid epoch 2) and 22nd (late in epoch 3);
@@ -52,19 +55,19 @@ test('a run killed with SIGKILL after its n-th checkpoint and resumed ends with 
   for (const n of [1, 8, 13, 22]) {
     const cp = join(dir, `run-${n}.ckpt`);
     const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--checkpoint-every', '7', '--json'], 'SIGKILL', /"event":"checkpoint"/, n);
-    assert.ok(r.signalled, `the run ended before its checkpoint ${n}: ${r.stderr}`);
-    assert.notEqual(r.code, 0, 'ended by the kill, not by finishing');
+    expect(r.signalled, `the run ended before its checkpoint ${n}: ${r.stderr}`).toBeTruthy();
+    expect(r.code, 'ended by the kill, not by finishing').not.toBe(0);
     const reported = events(r.before).filter((e) => e.event === 'checkpoint');
-    assert.equal(reported.length, n);
+    expect(reported.length).toBe(n);
     const last = reported[n - 1];
-    assert.equal(last.file, cp);
+    expect(last.file).toBe(cp);
     const out = join(dir, `resumed-${n}.safetensors`);
     const resumed = runCli(['train', '--resume', cp, '--save', out, '--json']);
-    assert.equal(resumed.code, 0, resumed.stderr);
+    expect(resumed.code, resumed.stderr).toBe(0);
     const from = events(resumed.stdout)[0].resumedFrom;
     // The file holds the reported checkpoint or a later one (written between the event and the kill), never an older or torn one.
-    assert.ok(from && (from.epoch > last.epoch || (from.epoch === last.epoch && from.rowsDone >= last.rowsDone)), `resumed from ${JSON.stringify(from)}, reported ${JSON.stringify(last)}`);
-    assert.ok(sameBits(await weights(out), want), `killed after checkpoint ${n}: resumed weights differ`);
+    expect(from && (from.epoch > last.epoch || (from.epoch === last.epoch && from.rowsDone >= last.rowsDone)), `resumed from ${JSON.stringify(from)}, reported ${JSON.stringify(last)}`).toBeTruthy();
+    expect(sameBits(await weights(out), want), `killed after checkpoint ${n}: resumed weights differ`).toBeTruthy();
   }
 });
 
@@ -72,34 +75,34 @@ test('Ctrl-C stops after the current step, writes the checkpoint and exits 130; 
   const cp = join(dir, 'sigint.ckpt');
   // Sent once the first epoch has ended, so the run is surely in its training loop.
   const r = await runAndSignal(['train', ...RUN, '--checkpoint', cp, '--json'], 'SIGINT', /"event":"epoch"/);
-  if (!r.signalled) return assert.fail('the run ended before Ctrl-C was sent; make it longer');
-  assert.equal(r.code, 130, r.stderr);
-  assert.match(r.stderr, /dnn-cli: error: interrupted; the run is saved in .*sigint\.ckpt \(continue with --resume/);
+  if (!r.signalled) throw new Error('the run ended before Ctrl-C was sent; make it longer');
+  expect(r.code, r.stderr).toBe(130);
+  expect(r.stderr).toMatch(/dnn-cli: error: interrupted; the run is saved in .*sigint\.ckpt \(continue with --resume/);
   const out = join(dir, 'sigint.safetensors');
   const resumed = runCli(['train', '--resume', cp, '--save', out, '--quiet']);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.ok(sameBits(await weights(out), await weights(full)));
+  expect(resumed.code, resumed.stderr).toBe(0);
+  expect(sameBits(await weights(out), await weights(full))).toBeTruthy();
 });
 
 test('--resume accepts the run\'s own flags, refuses the ones that differ (naming each); a model file is not a checkpoint', () => {
   const cp = join(dir, 'small.ckpt');
   const small = ['--epochs', '1', '--limit', '600', '--hidden', '16', '--activations', 'tanh', '--warmup', '5', '--seed', '4'];
   const first = runCli(['train', ...small, '--checkpoint', cp, '--quiet']);
-  assert.equal(first.code, 0, first.stderr);
+  expect(first.code, first.stderr).toBe(0);
   const same = runCli(['train', ...small, '--resume', cp, '--quiet']);
-  assert.equal(same.code, 0, `the same command line with --resume added: ${same.stderr}`);
-  assert.equal(same.stdout, first.stdout, 'and the same result');
+  expect(same.code, `the same command line with --resume added: ${same.stderr}`).toBe(0);
+  expect(same.stdout, 'and the same result').toBe(first.stdout);
   const r = runCli(['train', '--resume', cp, '--hidden', '16', '--lr', '0.1', '--epochs', '4', '--warmup', '5', '--activations', 'relu']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /--activations relu \(the checkpoint's run has tanh\), --lr 0\.1 \(the checkpoint's run has 0\.001\), --epochs 4 \(the checkpoint's run has 1\); drop them/);
-  assert.doesNotMatch(r.stderr, /--hidden|--warmup/, 'equal values are not named');
-  assert.equal(r.stderr.trim().split('\n').length, 1);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/--activations relu \(the checkpoint's run has tanh\), --lr 0\.1 \(the checkpoint's run has 0\.001\), --epochs 4 \(the checkpoint's run has 1\); drop them/);
+  expect(r.stderr, 'equal values are not named').not.toMatch(/--hidden|--warmup/);
+  expect(r.stderr.trim().split('\n').length).toBe(1);
   const m = runCli(['train', '--resume', full]);
-  assert.equal(m.code, 1);
-  assert.match(m.stderr, /full\.safetensors: not a checkpoint/);
-  assert.match(runCli(['train', '--resume', join(dir, 'missing.ckpt')]).stderr, /missing\.ckpt: no such file/);
+  expect(m.code).toBe(1);
+  expect(m.stderr).toMatch(/full\.safetensors: not a checkpoint/);
+  expect(runCli(['train', '--resume', join(dir, 'missing.ckpt')]).stderr).toMatch(/missing\.ckpt: no such file/);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { defaultSpec } from '@dnn/nn';
 import { resumeConflicts, savedSettings, type GivenRun, type RunSettings } from './run-settings.ts';
 
@@ -9,24 +8,24 @@ const run = (given: GivenRun['given'], over: Partial<GivenRun> = {}): GivenRun =
 
 test('flags equal to the checkpoint\'s are accepted, however they were typed', () => {
   const given = { hidden: '64', activations: 'relu', lr: '1e-3', epochs: '3', validation: '1000', limit: '6000', seed: '3', classes: 'a,b,c' };
-  assert.deepEqual(resumeConflicts(run(given), saved, spec), []);
+  expect(resumeConflicts(run(given), saved, spec)).toEqual([]);
 });
 
 test('each differing flag is named with both values', () => {
   const conflicts = resumeConflicts(run({ epochs: '5', seed: '3', classes: 'x,y,z' }, { epochs: 5, classes: ['x', 'y', 'z'] }), saved, spec);
-  assert.deepEqual(conflicts, ["--epochs 5 (the checkpoint's run has 3)", "--classes x,y,z (the checkpoint's run has a,b,c)"]);
-  assert.deepEqual(resumeConflicts(run({ patience: '2' }, { patience: 2 }), saved, spec), ["--patience 2 (the checkpoint's run has none)"]);
+  expect(conflicts).toEqual(["--epochs 5 (the checkpoint's run has 3)", "--classes x,y,z (the checkpoint's run has a,b,c)"]);
+  expect(resumeConflicts(run({ patience: '2' }, { patience: 2 }), saved, spec)).toEqual(["--patience 2 (the checkpoint's run has none)"]);
 });
 
 test('checkpoints from before per-step schedules keep their per-epoch schedule', () => {
   const old = { ...saved } as Record<string, unknown>;
   delete old.warmup;
-  assert.equal(savedSettings(old).schedule, 'linear-epoch');
-  assert.equal(savedSettings({ ...old, schedule: 'cosine' }).schedule, 'cosine-epoch');
-  assert.equal(savedSettings({ ...saved }).schedule, 'linear');
+  expect(savedSettings(old).schedule).toBe('linear-epoch');
+  expect(savedSettings({ ...old, schedule: 'cosine' }).schedule).toBe('cosine-epoch');
+  expect(savedSettings({ ...saved }).schedule).toBe('linear');
 });
 
 test('--deterministic is a run setting: a resume may repeat it, and may not add or drop it', () => {
-  assert.deepEqual(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), { ...saved, deterministic: true }, spec), []);
-  assert.deepEqual(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), saved, spec), ["--deterministic true (the checkpoint's run has false)"]);
+  expect(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), { ...saved, deterministic: true }, spec)).toEqual([]);
+  expect(resumeConflicts(run({ deterministic: 'true' }, { deterministic: true }), saved, spec)).toEqual(["--deterministic true (the checkpoint's run has false)"]);
 });

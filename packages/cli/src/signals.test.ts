@@ -1,12 +1,12 @@
 // Ctrl-C and SIGTERM on real processes, on every CPU backend, with and without --checkpoint.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './test-helpers.ts';
+import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-signals-'));
 const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '--json'];
@@ -40,37 +40,37 @@ function signalled(args: string[], signals: NodeJS.Signals[], when: RegExp, gapM
 const info = runCli(['info', '--json']);
 const gpu = info.code === 0 && JSON.parse(info.stdout.trim().split('\n')[0]).backends?.webgpu?.available === true;
 for (const backend of ['cpu', 'workers', 'webgpu']) {
-  const skip = backend === 'webgpu' && !gpu ? 'no WebGPU adapter in this runtime' : false;
-  test(`${backend}: Ctrl-C without --checkpoint stops within a step and exits 130`, { skip }, async () => {
+  const backendTest = backend === 'webgpu' ? requireCapability('webgpu', gpu, 'no WebGPU adapter in this runtime (dnn-cli info)') : test;
+  backendTest(`${backend}: Ctrl-C without --checkpoint stops within a step and exits 130`, async () => {
     const r = await signalled([...RUN, '--backend', backend], ['SIGINT'], /"event":"start"/);
-    assert.ok(r.sent, 'the run ended before the signal was sent');
-    assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /^dnn-cli: error: interrupted\n$/m);
-    assert.ok(r.ms < 10_000, `stopped ${r.ms} ms after Ctrl-C`);
+    expect(r.sent, 'the run ended before the signal was sent').toBeTruthy();
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^dnn-cli: error: interrupted\n$/m);
+    expect(r.ms, `stopped ${r.ms} ms after Ctrl-C`).toBeLessThan(10_000);
   });
 
-  test(`${backend}: SIGTERM writes the checkpoint asked for and exits 143`, { skip }, async () => {
+  backendTest(`${backend}: SIGTERM writes the checkpoint asked for and exits 143`, async () => {
     const cp = join(dir, `${backend}-term.ckpt`);
     const r = await signalled([...RUN, '--backend', backend, '--checkpoint', cp], ['SIGTERM'], /"event":"start"/);
-    assert.ok(r.sent);
-    assert.equal(r.code, 143, r.stderr);
-    assert.match(r.stderr, /dnn-cli: error: terminated; the run is saved in .*-term\.ckpt \(continue with --resume/);
-    assert.ok(existsSync(cp), 'the checkpoint was written');
+    expect(r.sent).toBeTruthy();
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toMatch(/dnn-cli: error: terminated; the run is saved in .*-term\.ckpt \(continue with --resume/);
+    expect(existsSync(cp), 'the checkpoint was written').toBeTruthy();
   });
 }
 
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
-test('a second Ctrl-C quits at once, even while the first is stuck saving', { skip: hasMkfifo ? false : 'no mkfifo command' }, async () => {
+skipIf(hasMkfifo ? false : 'no mkfifo command')('a second Ctrl-C quits at once, even while the first is stuck saving', async () => {
   // A checkpoint path nobody reads: the save on the first Ctrl-C blocks opening it.
   const fifo = join(dir, 'stuck.ckpt');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
   const r = await signalled([...RUN, '--checkpoint', fifo], ['SIGINT', 'SIGINT'], /"event":"start"/, 1500);
-  assert.ok(r.sent);
+  expect(r.sent).toBeTruthy();
   // Ended by SIGINT's default action (a shell reports 130), or exit code 130.
-  assert.ok(r.signal === 'SIGINT' || r.code === 130, `code ${r.code}, signal ${r.signal}: ${r.stderr}`);
-  assert.ok(r.ms < 10_000, `quit ${r.ms} ms after the first Ctrl-C`);
+  expect(r.signal === 'SIGINT' || r.code === 130, `code ${r.code}, signal ${r.signal}: ${r.stderr}`).toBeTruthy();
+  expect(r.ms, `quit ${r.ms} ms after the first Ctrl-C`).toBeLessThan(10_000);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { grayFromRgba, mnistFromImage, resampleArea, EmptyImageError, type GrayImage } from './digit.ts';
 import { encodePgm, parsePgm } from './pgm.ts';
 import { loadMnist, mnistDataPackageDir } from './sources.ts';
@@ -39,9 +38,9 @@ test('MNIST digits redrawn bigger, padded, either polarity, come back close to t
   for (let i = 0; i < 20; i++) {
     for (const [scale, dark] of [[1, false], [3, true], [5, false], [2, true]] as const) {
       const out = mnistFromImage(picture(i, scale, dark));
-      assert.equal(out.length, 784);
+      expect(out.length).toBe(784);
       const r = correlation(out, digit(i));
-      assert.ok(r > 0.8, `digit ${i} at ${scale}x ${dark ? 'dark on light' : 'light on dark'}: correlation ${r.toFixed(3)}`);
+      expect(r, `digit ${i} at ${scale}x ${dark ? 'dark on light' : 'light on dark'}: correlation ${r.toFixed(3)}`).toBeGreaterThan(0.8);
     }
   }
 });
@@ -57,35 +56,35 @@ test('the digit is scaled into 20x20 and centred by mass in 28x28', () => {
     if (v > 0) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
     mass += v; cx += v * x; cy += v * y;
   }
-  assert.equal(y1 - y0 + 1, 20, 'the long side is 20 pixels');
-  assert.equal(x1 - x0 + 1, 5, 'the aspect ratio is kept');
-  assert.ok(Math.abs(cx / mass - 14) <= 0.5 && Math.abs(cy / mass - 14) <= 0.5, `centre of mass ${cx / mass}, ${cy / mass}`);
-  assert.equal(out[14 * 28 + 14], 255);
+  expect(y1 - y0 + 1, 'the long side is 20 pixels').toBe(20);
+  expect(x1 - x0 + 1, 'the aspect ratio is kept').toBe(5);
+  expect(Math.abs(cx / mass - 14) <= 0.5 && Math.abs(cy / mass - 14) <= 0.5, `centre of mass ${cx / mass}, ${cy / mass}`).toBeTruthy();
+  expect(out[14 * 28 + 14]).toBe(255);
 });
 
 test('a blank picture is an error; RGBA with transparency is paper', () => {
-  assert.throws(() => mnistFromImage({ width: 10, height: 10, data: new Float32Array(100).fill(1) }), EmptyImageError);
+  expect(() => mnistFromImage({ width: 10, height: 10, data: new Float32Array(100).fill(1) })).toThrow(EmptyImageError);
   const rgba = new Uint8Array(4 * 4 * 4);
   rgba.set([0, 0, 0, 255], 4 * 5); // one opaque black pixel; the rest transparent
   const g = grayFromRgba(4, 4, rgba);
-  assert.equal(g.data[5], 0);
-  assert.equal(g.data[0], 1);
+  expect(g.data[5]).toBe(0);
+  expect(g.data[0]).toBe(1);
 });
 
 test('area resampling keeps the mean', () => {
   const src = Float32Array.from({ length: 36 }, (_, i) => i % 7);
   const out = resampleArea(src, 6, 0, 0, 6, 6, 4, 4);
   const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
-  assert.ok(Math.abs(mean(out) - mean(src)) < 1e-5);
+  expect(Math.abs(mean(out) - mean(src))).toBeLessThan(1e-5);
 });
 
 test('PGM: binary and text round-trip; bad files are named errors', () => {
   const px = Uint8Array.from({ length: 6 }, (_, i) => i * 40);
   const img = parsePgm(encodePgm(3, 2, px));
-  assert.deepEqual([img.width, img.height], [3, 2]);
-  assert.deepEqual([...img.data].map((v) => Math.round(v * 255)), [...px]);
+  expect([img.width, img.height]).toEqual([3, 2]);
+  expect([...img.data].map((v) => Math.round(v * 255))).toEqual([...px]);
   const text = parsePgm(new TextEncoder().encode('P2\n# a comment\n2 1\n4\n0 4\n'));
-  assert.deepEqual([...text.data], [0, 1]);
-  assert.throws(() => parsePgm(new TextEncoder().encode('P6\n1 1\n255\n')), /not a PGM file/);
-  assert.throws(() => parsePgm(new TextEncoder().encode('P5\n4 4\n255\n12')), /truncated PGM data/);
+  expect([...text.data]).toEqual([0, 1]);
+  expect(() => parsePgm(new TextEncoder().encode('P6\n1 1\n255\n'))).toThrow(/not a PGM file/);
+  expect(() => parsePgm(new TextEncoder().encode('P5\n4 4\n255\n12'))).toThrow(/truncated PGM data/);
 });

@@ -1,7 +1,6 @@
 // Fuzzing the IDX and gzip readers: valid files mutated at random from a
 // fixed seed. Every case must load or throw DataError, never anything else.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { gzipSync } from 'node:zlib';
 import { Rng } from '@dnn/tensor';
 import { encodeIdx } from './idx.ts';
@@ -44,14 +43,14 @@ test('IDX reader: 5000 mutated image/label pairs either load or throw DataError'
     const lab = mutateImages ? labels : mutate(rng, labels, 8);
     try {
       const d = datasetFromIdx(img, lab, 'images', 'labels');
-      assert.equal(d.x.length, d.count * d.features);
+      expect(d.x.length).toBe(d.count * d.features);
       loaded++;
     } catch (e) {
-      if (!(e instanceof DataError)) assert.fail(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      if (!(e instanceof DataError)) throw new Error(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
       rejected++;
     }
   }
-  assert.ok(rejected > 1000 && loaded > 100, `loaded ${loaded}, rejected ${rejected}`);
+  expect(rejected > 1000 && loaded > 100, `loaded ${loaded}, rejected ${rejected}`).toBeTruthy();
 });
 
 test('gzip + IDX: 1500 mutated .gz files either load or throw DataError', async () => {
@@ -63,9 +62,9 @@ test('gzip + IDX: 1500 mutated .gz files either load or throw DataError', async 
     try {
       datasetFromIdx(await maybeGunzip(m, 'f.gz'), labels, 'f.gz', 'labels');
     } catch (e) {
-      if (!(e instanceof DataError)) assert.fail(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      if (!(e instanceof DataError)) throw new Error(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
       rejected++;
     }
   }
-  assert.ok(rejected > 500, `rejected ${rejected}`);
+  expect(rejected, `rejected ${rejected}`).toBeGreaterThan(500);
 });

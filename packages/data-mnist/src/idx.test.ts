@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { encodeIdx, parseIdx } from './idx.ts';
 import { datasetFromIdx } from './mnist.ts';
 import { DataError } from './errors.ts';
@@ -11,23 +10,23 @@ const labels = encodeIdx([3], Uint8Array.of(7, 0, 9));
 
 test('parseIdx reads dims and data; encodeIdx round-trips', () => {
   const p = parseIdx(images, 'img');
-  assert.deepEqual(p.dims, [3, 2, 2]);
-  assert.equal(p.data.length, 12);
-  assert.equal(p.data[11], 220);
-  assert.equal((images[2] << 8) | images[3], 0x0803, 'magic 2051');
-  assert.equal((labels[2] << 8) | labels[3], 0x0801, 'magic 2049');
+  expect(p.dims).toEqual([3, 2, 2]);
+  expect(p.data.length).toBe(12);
+  expect(p.data[11]).toBe(220);
+  expect((images[2] << 8) | images[3], 'magic 2051').toBe(0x0803);
+  expect((labels[2] << 8) | labels[3], 'magic 2049').toBe(0x0801);
 });
 
 test('datasetFromIdx builds a byte dataset', () => {
   const d = datasetFromIdx(images, labels, 'img', 'lab');
-  assert.equal(d.count, 3);
-  assert.equal(d.features, 4);
-  assert.deepEqual([...d.labels], [7, 0, 9]);
+  expect(d.count).toBe(3);
+  expect(d.features).toBe(4);
+  expect([...d.labels]).toEqual([7, 0, 9]);
 });
 
 /** Asserts that `f` throws a DataError naming `file` and matching `re`. */
 function rejects(f: () => unknown, file: string, re: RegExp) {
-  assert.throws(f, (e: unknown) => e instanceof DataError && e.file === file && re.test(e.message), `expected ${re}`);
+  expect(f, `expected ${re}`).toThrow(expect.objectContaining({ constructor: DataError, file: file, message: expect.stringMatching(re) }));
 }
 
 test('malformed IDX files give a DataError naming the file and the problem', () => {
@@ -49,10 +48,10 @@ test('image/label mismatches are caught', () => {
 
 test('gzip: decompresses, passes raw bytes through, rejects a corrupt stream', async () => {
   const gz = new Uint8Array(gzipSync(images));
-  assert.deepEqual(await maybeGunzip(gz, 'f'), images);
-  assert.equal(await maybeGunzip(images, 'f'), images);
+  expect(await maybeGunzip(gz, 'f')).toEqual(images);
+  expect(await maybeGunzip(images, 'f')).toBe(images);
   const corrupt = gz.slice();
   corrupt[corrupt.length - 6] ^= 0xff; // break the CRC
-  await assert.rejects(gunzip(corrupt, 'f.gz'), (e: unknown) => e instanceof DataError && /corrupt gzip stream/.test(e.message));
-  await assert.rejects(gunzip(gz.subarray(0, 20), 'f.gz'), DataError);
+  await expect(gunzip(corrupt, 'f.gz')).rejects.toThrow(expect.objectContaining({ constructor: DataError, message: expect.stringMatching(/corrupt gzip stream/) }));
+  await expect(gunzip(gz.subarray(0, 20), 'f.gz')).rejects.toThrow(DataError);
 });

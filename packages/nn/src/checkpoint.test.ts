@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { fit, type FitOptions } from './fit.ts';
 import { defaultSpec, validateSpec } from './spec.ts';
 import { blobs } from './testing/fixtures.ts';
@@ -28,17 +27,17 @@ test(`resuming from any checkpoint ends with bit-identical weights and the same 
   const full = await fit(spec, data, options({ schedule }));
   const saved: FitProgress[] = [];
   await fit(spec, data, options({ schedule, checkpointEvery: 7, onCheckpoint: (p) => void saved.push(p) }));
-  assert.ok(saved.some((p) => p.rowsDone > 0), 'mid-epoch checkpoints were taken');
-  assert.ok(saved.some((p) => p.rowsDone === 0 && p.epoch === 2), 'and end-of-epoch ones');
+  expect(saved.some((p) => p.rowsDone > 0), 'mid-epoch checkpoints were taken').toBeTruthy();
+  expect(saved.some((p) => p.rowsDone === 0 && p.epoch === 2), 'and end-of-epoch ones').toBeTruthy();
   for (const p of [saved[1], saved[Math.floor(saved.length / 2)], saved[saved.length - 2]]) {
     // Through the file format, as a resumed process would read it.
     const cp = decodeCheckpoint(encodeCheckpoint({ ...p, spec, config: { note: 'test' } }));
-    assert.equal(cp.config.note, 'test');
+    expect(cp.config.note).toBe('test');
     const resumed = await fit(spec, data, options({ schedule, resume: cp }));
-    assert.deepEqual(bits(resumed.params), bits(full.params), `resumed at epoch ${p.epoch}, row ${p.rowsDone}`);
-    assert.deepEqual(resumed.history.map((h) => h.trainLoss), full.history.map((h) => h.trainLoss));
-    assert.deepEqual(resumed.history.map((h) => h.validationLoss), full.history.map((h) => h.validationLoss));
-    assert.deepEqual(resumed.history.map((h) => h.learningRate), full.history.map((h) => h.learningRate));
+    expect(bits(resumed.params), `resumed at epoch ${p.epoch}, row ${p.rowsDone}`).toEqual(bits(full.params));
+    expect(resumed.history.map((h) => h.trainLoss)).toEqual(full.history.map((h) => h.trainLoss));
+    expect(resumed.history.map((h) => h.validationLoss)).toEqual(full.history.map((h) => h.validationLoss));
+    expect(resumed.history.map((h) => h.learningRate)).toEqual(full.history.map((h) => h.learningRate));
   }
 });
 
@@ -47,15 +46,15 @@ test('an abort writes a checkpoint at the point it stopped', async () => {
   let last: FitProgress | null = null;
   let progress = 0;
   const r = await fit(spec, data, options({ signal: ac.signal, onEvent: (e) => e.type === 'progress' && ++progress === 30 && ac.abort(), onCheckpoint: (p) => void (last = p) }));
-  assert.equal(r.aborted, true);
-  assert.ok(last !== null && (last as FitProgress).epoch === 1 && (last as FitProgress).rowsDone > 0);
+  expect(r.aborted).toBe(true);
+  expect(last !== null && (last as FitProgress).epoch === 1 && (last as FitProgress).rowsDone > 0).toBeTruthy();
   const full = await fit(spec, data, options());
   const resumed = await fit(spec, data, options({ resume: last! }));
-  assert.deepEqual(bits(resumed.params), bits(full.params));
+  expect(bits(resumed.params)).toEqual(bits(full.params));
 });
 
 test('checkpoint files are checked; a model file is not a checkpoint', () => {
   const model = encodeModel({ spec, params: new Float32Array(16 * 24 + 24 + 24 * 12 + 12 + 12 * 4 + 4) });
-  assert.throws(() => decodeCheckpoint(model), (e: unknown) => e instanceof ModelFileError && /not a checkpoint/.test(e.message));
-  assert.throws(() => decodeCheckpoint(new Uint8Array(3)), ModelFileError);
+  expect(() => decodeCheckpoint(model)).toThrow(expect.objectContaining({ constructor: ModelFileError, message: expect.stringMatching(/not a checkpoint/) }));
+  expect(() => decodeCheckpoint(new Uint8Array(3))).toThrow(ModelFileError);
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { decodeCheckpoint, encodeCheckpoint, type FitProgress } from './checkpoint.ts';
 import { fit, type FitOptions } from './fit.ts';
 import { validateSpec } from './spec.ts';
@@ -36,15 +35,15 @@ const bits = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteL
 
 test('a CNN with dropout learns, repeats exactly with the same seed, and resumes bit-identically from a checkpoint file', async () => {
   const full = await fit(spec, data, options());
-  assert.ok(full.history[2].validationAccuracy > 0.9, `validation accuracy ${full.history[2].validationAccuracy}`);
-  assert.ok(full.history[2].trainLoss < full.history[0].trainLoss);
-  assert.deepEqual(bits((await fit(spec, data, options())).params), bits(full.params), 'same seed, same run');
-  assert.notDeepEqual(bits((await fit(spec, data, options({ seed: 3 }))).params), bits(full.params), 'another seed, another run');
+  expect(full.history[2].validationAccuracy, `validation accuracy ${full.history[2].validationAccuracy}`).toBeGreaterThan(0.9);
+  expect(full.history[2].trainLoss).toBeLessThan(full.history[0].trainLoss);
+  expect(bits((await fit(spec, data, options())).params), 'same seed, same run').toEqual(bits(full.params));
+  expect(bits((await fit(spec, data, options({ seed: 3 }))).params), 'another seed, another run').not.toEqual(bits(full.params));
   const saved: FitProgress[] = [];
   await fit(spec, data, options({ checkpointEvery: 7, onCheckpoint: (p) => void saved.push(p) }));
   const mid = saved.find((p) => p.epoch === 2 && p.rowsDone > 0)!;
   const cp = decodeCheckpoint(encodeCheckpoint({ ...mid, spec, config: {} }));
-  assert.deepEqual(cp.spec, spec);
+  expect(cp.spec).toEqual(spec);
   const resumed = await fit(spec, data, options({ resume: cp }));
-  assert.deepEqual(bits(resumed.params), bits(full.params));
+  expect(bits(resumed.params)).toEqual(bits(full.params));
 });

@@ -1,7 +1,6 @@
 // Atomic writes. In child mode (DNN_ATOMIC_CHILD=path) this file is not a
 // test but a writer that replaces `path` with big files until it is killed.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,19 +17,23 @@ const content = (generation: number) => new Uint8Array(SIZE).fill(generation % 2
 
 const child = process.env.DNN_ATOMIC_CHILD;
 if (child) {
-  for (let g = 1; ; g++) await writeFileAtomic(child, content(g));
+  // Says when each save is done, so the parent kills it at a point in the work rather than after a delay.
+  for (let g = 1; ; g++) {
+    await writeFileAtomic(child, content(g));
+    process.stdout.write(`${g}\n`);
+  }
 } else {
   test('writeFileAtomic replaces a file and leaves no temporary file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dnn-atomic-'));
     const path = join(dir, 'model.safetensors');
     await writeFile(path, 'old');
     await writeFileAtomic(path, new TextEncoder().encode('new'));
-    assert.equal(await readFile(path, 'utf8'), 'new');
-    assert.deepEqual(await readdir(dir), ['model.safetensors']);
+    expect(await readFile(path, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual(['model.safetensors']);
     // A target that cannot be replaced: the error surfaces, the target and folder are unchanged.
     await mkdir(join(dir, 'folder'));
-    await assert.rejects(writeFileAtomic(join(dir, 'folder'), new Uint8Array(4)));
-    assert.deepEqual((await readdir(dir)).sort(), ['folder', 'model.safetensors']);
+    await expect(writeFileAtomic(join(dir, 'folder'), new Uint8Array(4))).rejects.toThrow();
+    expect((await readdir(dir)).sort()).toEqual(['folder', 'model.safetensors']);
     await rm(dir, { recursive: true });
   });
 
@@ -40,14 +43,14 @@ if (child) {
     const path = join(dir, 'm.safetensors');
     await saveModel(path, model, { note: 'x' });
     const back = await loadModel(path);
-    assert.deepEqual(back.model.params, model.params);
-    assert.equal(back.metadata.note, 'x');
+    expect(back.model.params).toEqual(model.params);
+    expect(back.metadata.note).toBe('x');
     const cp = join(dir, 'c.ckpt');
     await saveCheckpoint(cp, { spec: model.spec, config: {}, epoch: 1, rowsDone: 0, lossSum: 0, history: [], state: { params: model.params, slots: [], steps: 0 } });
-    assert.equal((await loadCheckpoint(cp)).epoch, 1);
-    await assert.rejects(loadModel(cp), (e: unknown) => e instanceof FileProblem && e.path === cp && /unsupported model format/.test(e.message));
-    await assert.rejects(loadModel(join(dir, 'none')), /none: no such file/);
-    await assert.rejects(loadCheckpoint(dir), /is a directory/);
+    expect((await loadCheckpoint(cp)).epoch).toBe(1);
+    await expect(loadModel(cp)).rejects.toThrow(expect.objectContaining({ constructor: FileProblem, path: cp, message: expect.stringMatching(/unsupported model format/) }));
+    await expect(loadModel(join(dir, 'none'))).rejects.toThrow(/none: no such file/);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(/is a directory/);
     await rm(dir, { recursive: true });
   });
 
@@ -57,18 +60,24 @@ if (child) {
     await writeFile(path, content(0));
     const self = fileURLToPath(import.meta.url);
     const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-    for (const delay of [150, 400, 700]) {
-      const p = spawn(process.execPath, isDeno ? ['run', '-A', self] : [self], { env: { ...process.env, DNN_ATOMIC_CHILD: path }, stdio: 'ignore' });
-      await new Promise((r) => setTimeout(r, delay));
-      p.kill('SIGKILL');
-      await new Promise((r) => p.once('exit', r));
+    // Killed just after its 1st, 2nd or 3rd save, while it writes the next one.
+    for (const saves of [1, 2, 3]) {
+      const p = spawn(process.execPath, isDeno ? ['run', '-A', self] : [self], { env: { ...process.env, DNN_ATOMIC_CHILD: path }, stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      const exited = new Promise((r) => p.once('exit', r));
+      p.stdout.on('data', (d) => {
+        out += d;
+        if (out.split('\n').length > saves) p.kill('SIGKILL');
+      });
+      await exited;
+      expect(out.split('\n').length, `the writer ended before its save ${saves}`).toBeGreaterThan(saves);
       const bytes = new Uint8Array(await readFile(path));
-      assert.equal(bytes.length, SIZE, `killed after ${delay} ms: the file is whole`);
-      assert.ok(bytes.every((b) => b === bytes[0]), 'and of one generation');
+      expect(bytes.length, `killed after save ${saves}: the file is whole`).toBe(SIZE);
+      expect(bytes.every((b) => b === bytes[0]), 'and of one generation').toBeTruthy();
     }
     // The killed writers' temporary files go on the next save to the same path.
     await writeFileAtomic(path, content(7));
-    assert.deepEqual(await readdir(dir), ['model.safetensors']);
+    expect(await readdir(dir)).toEqual(['model.safetensors']);
     await rm(dir, { recursive: true });
   });
 }

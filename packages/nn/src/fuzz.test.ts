@@ -1,8 +1,7 @@
 // Fuzzing the model and checkpoint readers: valid files mutated at random
 // (bit flips, truncation, splices, header bytes), from a fixed seed. Every
 // case must either load or throw ModelFileError; anything else is a bug.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { Rng } from '@dnn/tensor';
 import { decodeModel, encodeModel } from './model-file.ts';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.ts';
@@ -65,11 +64,11 @@ for (const [name, bytes, decode] of [
         (decode as (b: Uint8Array) => unknown)(m);
         loaded++;
       } catch (e) {
-        if (!(e instanceof ModelFileError)) assert.fail(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+        if (!(e instanceof ModelFileError)) throw new Error(`case ${i}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
         rejected++;
       }
     }
-    assert.equal(loaded + rejected, 4000);
-    assert.ok(rejected > 1000 && loaded > 0, `loaded ${loaded}, rejected ${rejected}: both outcomes occur`);
+    expect(loaded + rejected).toBe(4000);
+    expect(rejected > 1000 && loaded > 0, `loaded ${loaded}, rejected ${rejected}: both outcomes occur`).toBeTruthy();
   });
 }

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { decodeModel } from './model-file.ts';
 import { createModel, predict } from './model.ts';
 import { encodeModel, modelTensors } from './model-file.ts';
@@ -65,32 +64,32 @@ const sequential = (dtype?: Dt): Entry[] =>
 test('a Sequential of Linear layers without dnn metadata loads as an MLP with ReLU between and softmax at the end', () => {
   for (const metadata of [undefined, { format: 'pt' }]) {
     const { model: back, inferred } = decodeModel(torchFile(sequential(), metadata));
-    assert.deepEqual(back.spec, spec);
-    assert.deepEqual(back.params, model.params);
-    assert.equal(inferred, 'no dnn metadata; inferred an MLP 6-5-4-3 from 0.weight, 2.weight, 4.weight: relu between layers, softmax at the end, inputs scaled by 1/255');
+    expect(back.spec).toEqual(spec);
+    expect(back.params).toEqual(model.params);
+    expect(inferred).toBe('no dnn metadata; inferred an MLP 6-5-4-3 from 0.weight, 2.weight, 4.weight: relu between layers, softmax at the end, inputs scaled by 1/255');
   }
   // dnn's first format's names (layers.{i}.weight), without the metadata, load the same way.
   const own = modelTensors(spec, model.params, 'mlp').map((t) => ({ name: t.name, shape: t.shape, values: t.data }));
-  assert.deepEqual(decodeModel(torchFile(own)).model.params, model.params);
+  expect(decodeModel(torchFile(own)).model.params).toEqual(model.params);
   const x = Uint8Array.from({ length: 12 }, (_, i) => i * 20);
-  assert.deepEqual(predict(decodeModel(torchFile(own)).model, x), predict(model, x));
+  expect(predict(decodeModel(torchFile(own)).model, x)).toEqual(predict(model, x));
 });
 
 test('F16, BF16 and F64 tensors are converted to float32', () => {
   for (const dtype of ['F16', 'BF16', 'F64'] as const) {
     const { model: back, inferred } = decodeModel(torchFile(sequential(dtype)));
-    assert.deepEqual(back.params, model.params, dtype);
-    assert.match(inferred!, new RegExp(`converted ${dtype} to float32$`));
+    expect(back.params, dtype).toEqual(model.params);
+    expect(inferred!).toMatch(new RegExp(`converted ${dtype} to float32$`));
   }
-  assert.deepEqual([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x8000].map(halfToFloat), [1, -2, 65504, 2 ** -24, Infinity, -0]);
-  assert.ok(Number.isNaN(halfToFloat(0x7e00)));
+  expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00, 0x8000].map(halfToFloat)).toEqual([1, -2, 65504, 2 ** -24, Infinity, -0]);
+  expect(Number.isNaN(halfToFloat(0x7e00))).toBeTruthy();
 });
 
 test('any one prefix before the layer number; a layer without bias gets zeros', () => {
   const tensors = sequential().map((e) => ({ ...e, name: e.name.replace(/^(\d)/, (_, i) => `fc${Number(i) / 2 + 1}`) })).filter((e) => e.name !== 'fc3.bias');
   const { model: back, inferred } = decodeModel(torchFile(tensors));
-  assert.match(inferred!, /from fc1\.weight, fc2\.weight, fc3\.weight: .*; no bias in fc3\.weight \(zeros\)/);
-  assert.deepEqual([...back.params.subarray(back.params.length - 3)], [0, 0, 0]);
+  expect(inferred!).toMatch(/from fc1\.weight, fc2\.weight, fc3\.weight: .*; no bias in fc3\.weight \(zeros\)/);
+  expect([...back.params.subarray(back.params.length - 3)]).toEqual([0, 0, 0]);
 });
 
 test('a file that fits no layer list gets one line saying what was found', () => {
@@ -104,30 +103,32 @@ test('a file that fits no layer list gets one line saying what was found', () =>
     [[w('0.weight', [5, 6]), w('0.bias', [4])], /0\.bias \[4\] does not fit 0\.weight \[5, 6\]/],
   ];
   for (const [entries, re] of cases) {
-    assert.throws(() => decodeModel(torchFile(entries)), (e: unknown) => e instanceof ModelFileError && re.test(e.message) && !e.message.includes('\n'), String(re));
+    expect(() => decodeModel(torchFile(entries)), String(re)).toThrow(expect.objectContaining({ constructor: ModelFileError, message: expect.stringMatching(re) }));
+    expect(() => decodeModel(torchFile(entries)), `${re}: one line`).toThrow(expect.objectContaining({ message: expect.not.stringContaining('\n') }));
   }
   const many = Array.from({ length: 9 }, (_, i) => w(`${i}.running_var`, [2]));
-  assert.throws(() => decodeModel(torchFile(many)), /and 3 more/);
+  expect(() => decodeModel(torchFile(many))).toThrow(/and 3 more/);
 });
 
 test('a layer list from the caller (arch) reads any numbered layers in order, shapes checked', () => {
   // PyTorch's Sequential(Linear, ReLU, Linear, ReLU, Linear) numbers 0, 2, 4; dnn's list on images adds a flatten first.
   const { model: back, inferred } = decodeModel(torchFile(sequential()), { arch: validateSpec({ input: { shape: [6], scale: 1 / 255 }, layers: spec.layers, loss: 'cross-entropy' }) });
-  assert.deepEqual(back.params, model.params);
-  assert.equal(inferred, 'no dnn metadata; read 0.weight, 2.weight, 4.weight into the given layer list dense5,relu,dense4,relu,dense3,softmax');
+  expect(back.params).toEqual(model.params);
+  expect(inferred).toBe('no dnn metadata; read 0.weight, 2.weight, 4.weight into the given layer list dense5,relu,dense4,relu,dense3,softmax');
   const cnn = createModel(parseArch('conv3x3,relu,pool2,dense4'), 3);
   const entries = modelTensors(cnn.spec, cnn.params).map((t) => ({ name: `net.${t.name}`, shape: t.shape, values: t.data }));
-  assert.deepEqual(decodeModel(torchFile(entries), { arch: 'conv3x3,relu,pool2,dense4' }).model.params, cnn.params);
+  expect(decodeModel(torchFile(entries), { arch: 'conv3x3,relu,pool2,dense4' }).model.params).toEqual(cnn.params);
   const cases: [string, RegExp][] = [
     ['conv3x3,relu,pool2,dense5', /net\.4\.weight \[4, 507\] is not the \[5, 507\] weight of layer 4 \(dense\)/],
     ['conv3x5,relu,pool2,dense4', /net\.0\.weight \[3, 1, 3, 3\] is not the \[3, 1, 5, 5\] weight of layer 0 \(conv2d\)/],
     ['conv3x3,relu,dense8,relu,dense4', /the file has 2 layers with weights, the list 3/],
   ];
   for (const [arch, re] of cases) {
-    assert.throws(() => decodeModel(torchFile(entries), { arch }), (e: unknown) => e instanceof ModelFileError && re.test(e.message) && e.message.includes(`do not fit the layer list`), arch);
+    expect(() => decodeModel(torchFile(entries), { arch }), arch).toThrow(expect.objectContaining({ constructor: ModelFileError, message: expect.stringMatching(re) }));
+    expect(() => decodeModel(torchFile(entries), { arch }), arch).toThrow('do not fit the layer list');
   }
   // A dnn file has its own list: the same one is accepted, another is refused.
   const own = encodeModel(cnn);
-  assert.deepEqual(decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4' }).model.params, cnn.params);
-  assert.throws(() => decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4,relu,dense4' }), /holds its own layer list conv3x3,relu,pool2,flatten,dense4,softmax/);
+  expect(decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4' }).model.params).toEqual(cnn.params);
+  expect(() => decodeModel(own, { arch: 'conv3x3,relu,pool2,dense4,relu,dense4' })).toThrow(/holds its own layer list conv3x3,relu,pool2,flatten,dense4,softmax/);
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { Rng } from '@dnn/tensor';
 import { activateBackward } from './activation.ts';
 import { referenceKernels } from './kernels.ts';
@@ -52,7 +51,7 @@ for (const [first, rest] of [
     (tail as { labels: Uint8Array }).labels.set(labels);
     const da = new Float64Array(rows * units);
     const loss = computeGradients(tail, params.subarray(tailStart), got.subarray(tailStart), rows, referenceKernels, rows, { inputGrad: da });
-    assert.equal(loss, wantLoss);
+    expect(loss).toBe(wantLoss);
     for (const [lo, hi] of slices) {
       const n = hi - lo;
       const pick = (m: Float64Array) => Float64Array.from({ length: rows * n }, (_, i) => m[Math.floor(i / n) * units + lo + (i % n)]);
@@ -60,12 +59,12 @@ for (const [first, rest] of [
       activateBackward(first, rows, n, pick(z), pick(a), pick(da), dz);
       denseParamGradients(referenceKernels, rows, inputs, n, dz, x, got.subarray(weight + lo * inputs, weight + hi * inputs), got.subarray(bias + lo, bias + hi));
     }
-    got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-12 * Math.max(1, Math.abs(want[i])), `parameter ${i}: ${g} vs ${want[i]}`));
+    got.forEach((g, i) => expect(Math.abs(g - want[i]), `parameter ${i}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want[i]))));
   });
 }
 
 test('the input gradient is for the fused MLP step only: a layer list refuses it', () => {
   const spec = validateSpec({ input: { shape: [6], scale: 1 }, layers: [{ kind: 'dense', out: 4 }, { kind: 'dropout', rate: 0.5 }, { kind: 'dense', out: 2 }, { kind: 'softmax' }], loss: 'cross-entropy' });
   const ws = createWorkspace(spec, 2);
-  assert.throws(() => computeGradients(ws, new Float32Array(paramLayout(spec).size), new Float32Array(paramLayout(spec).size), 2, referenceKernels, 2, { inputGrad: new Float32Array(12) }), /inputGrad is for the fused MLP step only/);
+  expect(() => computeGradients(ws, new Float32Array(paramLayout(spec).size), new Float32Array(paramLayout(spec).size), 2, referenceKernels, 2, { inputGrad: new Float32Array(12) })).toThrow(/inputGrad is for the fused MLP step only/);
 });

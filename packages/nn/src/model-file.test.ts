@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { ModelFileError } from './safetensors.ts';
 import { decodeModel, encodeModel, MODEL_FORMAT, MODEL_FORMAT_MLP, modelTensors } from './model-file.ts';
 import { encodeSafetensors } from './safetensors.ts';
@@ -13,21 +12,21 @@ model.params[model.params.length - 1] = 0.25; // a non-zero bias
 test('encode/decode round-trips the spec, parameters and metadata', () => {
   const bytes = encodeModel(model, { epochs: '3' });
   const { model: back, metadata } = decodeModel(bytes);
-  assert.deepEqual(back.spec, spec);
-  assert.deepEqual(back.params, model.params);
-  assert.equal(metadata.epochs, '3');
-  assert.equal(metadata['dnn.format'], MODEL_FORMAT);
+  expect(back.spec).toEqual(spec);
+  expect(back.params).toEqual(model.params);
+  expect(metadata.epochs).toBe('3');
+  expect(metadata['dnn.format']).toBe(MODEL_FORMAT);
   const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
-  assert.equal((8 + headerLen) % 8, 0, 'data is 8-byte aligned');
+  expect((8 + headerLen) % 8, 'data is 8-byte aligned').toBe(0);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
-  assert.deepEqual(header['0.weight'].shape, [5, 6], 'PyTorch nn.Linear layout [out, in]');
-  assert.deepEqual(header['4.bias'], { dtype: 'F32', shape: [3], data_offsets: [(model.params.length - 3) * 4, model.params.length * 4] });
+  expect(header['0.weight'].shape, 'PyTorch nn.Linear layout [out, in]').toEqual([5, 6]);
+  expect(header['4.bias']).toEqual({ dtype: 'F32', shape: [3], data_offsets: [(model.params.length - 3) * 4, model.params.length * 4] });
 });
 
 test('activations can be overridden on load; shapes must still fit', () => {
   const bytes = encodeModel(model);
-  assert.deepEqual(mlpView(decodeModel(bytes, { activations: ['sigmoid', 'elu'] }).model.spec)?.activations, ['sigmoid', 'elu']);
-  assert.throws(() => decodeModel(bytes, { activations: ['relu'] }), /one activation per hidden layer/);
+  expect(mlpView(decodeModel(bytes, { activations: ['sigmoid', 'elu'] }).model.spec)?.activations).toEqual(['sigmoid', 'elu']);
+  expect(() => decodeModel(bytes, { activations: ['relu'] })).toThrow(/one activation per hidden layer/);
 });
 
 /** Rewrites the JSON header of a valid file. */
@@ -68,13 +67,13 @@ test('broken files give clear errors', () => {
     [withHeader((h) => (h['extra'] = { dtype: 'F32', shape: [0], data_offsets: [0, 0] })), /unexpected tensor/],
   ];
   for (const [bytes, re] of cases) {
-    assert.throws(() => decodeModel(bytes), (e: unknown) => e instanceof ModelFileError && re.test(e.message), String(re));
+    expect(() => decodeModel(bytes), String(re)).toThrow(expect.objectContaining({ constructor: ModelFileError, message: expect.stringMatching(re) }));
   }
-  assert.throws(() => decodeModel(withHeader(() => {}).subarray(0, 8)), ModelFileError);
+  expect(() => decodeModel(withHeader(() => {}).subarray(0, 8))).toThrow(ModelFileError);
   const arr = new Uint8Array(16);
   new DataView(arr.buffer).setBigUint64(0, 4n, true);
   arr.set(new TextEncoder().encode('[1] '), 8);
-  assert.throws(() => decodeModel(arr), /not a JSON object/);
+  expect(() => decodeModel(arr)).toThrow(/not a JSON object/);
 });
 
 test('a CNN file has torch.nn.Sequential names, PyTorch layouts and the layer list', () => {
@@ -83,21 +82,21 @@ test('a CNN file has torch.nn.Sequential names, PyTorch layouts and the layer li
   const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   const names = Object.keys(header).filter((k) => k !== '__metadata__').sort();
-  assert.deepEqual(names, ['0.bias', '0.weight', '3.bias', '3.weight', '7.bias', '7.weight', '9.bias', '9.weight']);
-  assert.deepEqual(header['0.weight'].shape, [16, 1, 5, 5]);
-  assert.deepEqual(header['3.weight'].shape, [32, 16, 5, 5]);
-  assert.deepEqual(header['7.weight'].shape, [128, 512]);
-  assert.deepEqual(JSON.parse(header.__metadata__['dnn.spec']).layers[6], { kind: 'flatten' });
+  expect(names).toEqual(['0.bias', '0.weight', '3.bias', '3.weight', '7.bias', '7.weight', '9.bias', '9.weight']);
+  expect(header['0.weight'].shape).toEqual([16, 1, 5, 5]);
+  expect(header['3.weight'].shape).toEqual([32, 16, 5, 5]);
+  expect(header['7.weight'].shape).toEqual([128, 512]);
+  expect(JSON.parse(header.__metadata__['dnn.spec']).layers[6]).toEqual({ kind: 'flatten' });
   const back = decodeModel(bytes).model;
-  assert.deepEqual(back.spec, cnn.spec);
-  assert.deepEqual(back.params, cnn.params);
+  expect(back.spec).toEqual(cnn.spec);
+  expect(back.params).toEqual(cnn.params);
 });
 
 test('files of the MLP-only format (layers.{i}.weight) still load', () => {
   const legacySpec = { inputSize: 6, hidden: [5, 4], activations: ['relu', 'tanh'], outputSize: 3, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 };
   const bytes = encodeSafetensors(modelTensors(spec, model.params, 'mlp'), { 'dnn.format': MODEL_FORMAT_MLP, 'dnn.spec': JSON.stringify(legacySpec) });
   const back = decodeModel(bytes).model;
-  assert.deepEqual(back.spec, spec);
-  assert.deepEqual(back.params, model.params);
-  assert.deepEqual(back.spec, validateSpec(legacySpec));
+  expect(back.spec).toEqual(spec);
+  expect(back.params).toEqual(model.params);
+  expect(back.spec).toEqual(validateSpec(legacySpec));
 });

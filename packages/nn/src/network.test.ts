@@ -1,9 +1,8 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { Rng } from '@dnn/tensor';
 import { computeGradients, createWorkspace, forward } from './network.ts';
 import { paramLayout } from './layout.ts';
-import { validateSpec, type ActivationName, type LossName } from './spec.ts';
+import { inputSize, validateSpec, type ActivationName, type LossName } from './spec.ts';
 
 /** A small spec with the given activations, for gradient checks. */
 function smallSpec(hiddenActs: ActivationName[], output: ActivationName, loss: LossName) {
@@ -27,10 +26,10 @@ for (const [acts, output, loss] of cases) {
     const params = Float64Array.from({ length: size }, () => rng.uniform(-0.8, 0.8));
     const rows = 4;
     const ws = createWorkspace(spec, rows, Float64Array);
-    const x = Float64Array.from({ length: rows * spec.inputSize }, () => rng.uniform(-2, 2));
+    const x = Float64Array.from({ length: rows * inputSize(spec) }, () => rng.uniform(-2, 2));
     const labels = [0, 2, 1, 2];
     const load = () => {
-      for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] * spec.inputScale;
+      for (let i = 0; i < x.length; i++) ws.a[0][i] = x[i] * spec.input.scale;
       labels.forEach((l, i) => (ws.labels[i] = l));
     };
     load();
@@ -50,10 +49,10 @@ for (const [acts, output, loss] of cases) {
       const down = meanLoss();
       params[i] = keep;
       const numeric = (up - down) / (2 * h);
-      assert.ok(Math.abs(numeric - grads[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`);
+      expect(Math.abs(numeric - grads[i]), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
       checked++;
     }
-    assert.equal(checked, size);
+    expect(checked).toBe(size);
   });
 }
 
@@ -63,5 +62,5 @@ test('forward of a known tiny network', () => {
   const ws = createWorkspace(spec, 2);
   ws.a[0].set([1, 2, 3, 4]);
   const y = forward(ws, Float32Array.of(10, 100, 0.5), 2);
-  assert.deepEqual([...y.subarray(0, 2)], [210.5, 430.5]);
+  expect([...y.subarray(0, 2)]).toEqual([210.5, 430.5]);
 });

@@ -1,7 +1,6 @@
 // The exported graph runs in ONNX Runtime (its WebAssembly build, in Node,
 // Bun and Deno alike) and gives dnn's outputs.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import * as ort from 'onnxruntime-web';
 import { Rng } from '@dnn/tensor';
 import { encodeOnnx } from './onnx.ts';
@@ -23,7 +22,7 @@ export async function runOnnx(bytes: Uint8Array, x: Float32Array, rows: number, 
 }
 
 function largestDifference(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
+  expect(a.length).toBe(b.length);
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
@@ -48,14 +47,14 @@ for (const c of cases) {
     const got = await runOnnx(bytes, x, rows);
     const want = predict(model, x, rows);
     const worst = largestDifference(got, want);
-    assert.ok(worst < 1e-5, `largest difference ${worst}`);
-    assert.ok(want.some((v) => Math.abs(v) > 0.01), 'outputs are not all near zero');
+    expect(worst, `largest difference ${worst}`).toBeLessThan(1e-5);
+    expect(want.some((v) => Math.abs(v) > 0.01), 'outputs are not all near zero').toBeTruthy();
   });
 }
 
 test('the wrong number of parameters is refused', () => {
   const model = createModel(validateSpec({ inputSize: 4, hidden: [3], activations: ['relu'], outputSize: 2, output: 'softmax', loss: 'cross-entropy', inputScale: 1 }));
-  assert.throws(() => encodeOnnx({ ...model, params: model.params.subarray(1) }), /parameters/);
+  expect(() => encodeOnnx({ ...model, params: model.params.subarray(1) })).toThrow(/parameters/);
 });
 
 // Every layer kind: conv (valid, same, stride 2), pool, flatten, dropout, dense, and activations on 4-D values.
@@ -74,12 +73,12 @@ for (const arch of convCases) {
     const got = await runOnnx(encodeOnnx(model), x, rows, [1, 28, 28]);
     const want = predict(model, x, rows);
     const worst = largestDifference(got, want);
-    assert.ok(worst < 1e-5, `largest difference ${worst}`);
-    assert.ok(new Set(want).size > rows, 'the outputs differ between images');
+    expect(worst, `largest difference ${worst}`).toBeLessThan(1e-5);
+    expect(new Set(want).size, 'the outputs differ between images').toBeGreaterThan(rows);
   });
 }
 
 test('an image model refuses a flat input; the graph declares [N, 1, 28, 28]', async () => {
   const bytes = encodeOnnx(createModel(parseArch('conv2x3,relu,pool2,dense3'), 1));
-  await assert.rejects(runOnnx(bytes, new Float32Array(2 * 784), 2), /input|dimension|rank|shape/i);
+  await expect(runOnnx(bytes, new Float32Array(2 * 784), 2)).rejects.toThrow(/input|dimension|rank|shape/i);
 });

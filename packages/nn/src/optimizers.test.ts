@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { createOptimizer } from './optimizers.ts';
 
 const grads = [0.5, -1, 0.25];
@@ -17,17 +16,17 @@ function run(name: 'sgd' | 'momentum' | 'adam', lr: number): number[] {
 const close = (a: number[], b: number[], tol = 1e-6) => a.every((v, i) => Math.abs(v - b[i]) < tol);
 
 test('sgd: p -= lr g', () => {
-  assert.ok(close(run('sgd', 0.1), [0.95, 1.05, 1.025]));
+  expect(close(run('sgd', 0.1), [0.95, 1.05, 1.025])).toBeTruthy();
 });
 
 test('momentum (PyTorch form v = 0.9 v + g) against hand-computed values', () => {
-  assert.ok(close(run('momentum', 0.1), [0.95, 1.005, 1.0295]));
+  expect(close(run('momentum', 0.1), [0.95, 1.005, 1.0295])).toBeTruthy();
 });
 
 test('adam with bias correction against hand-computed values', () => {
   // t=1: m=0.05, v=0.00025, m^=0.5, v^=0.25, p = 1 - 0.1*0.5/(0.5+1e-8).
   const got = run('adam', 0.1);
-  assert.ok(close(got, [0.900000002, 0.9366103542, 0.9502794203]), `got ${got}`);
+  expect(close(got, [0.900000002, 0.9366103542, 0.9502794203]), `got ${got}`).toBeTruthy();
 });
 
 test('update touches only [start, end)', () => {
@@ -35,10 +34,10 @@ test('update touches only [start, end)', () => {
   const p = Float32Array.of(1, 1, 1, 1);
   const state = opt.init(4);
   opt.update(p, Float32Array.of(1, 1, 1, 1), state, 0.1, 1, 1, 3);
-  assert.deepEqual([...p].map((v) => v === 1), [true, false, false, true]);
-  assert.equal(state.slots.length, 2);
+  expect([...p].map((v) => v === 1)).toEqual([true, false, false, true]);
+  expect(state.slots.length).toBe(2);
 });
 
 test('unknown optimizer is an error', () => {
-  assert.throws(() => createOptimizer({ name: 'rmsprop' as 'sgd' }), /unknown optimizer "rmsprop"/);
+  expect(() => createOptimizer({ name: 'rmsprop' as 'sgd' })).toThrow(/unknown optimizer "rmsprop"/);
 });

@@ -1,6 +1,5 @@
 // The output-file policy, on real files: folders, links, devices, FIFOs, sockets and leftovers.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect, afterAll } from 'bun:test';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -9,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileProblem } from './file-problem.ts';
 import { checkOutputPath, removeLeftovers, writeOutputFile } from './output-path.ts';
+import { skipIf } from '../../../test-support/capabilities.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const root = await mkdtemp(join(tmpdir(), 'dnn-output-'));
@@ -18,27 +18,24 @@ const fresh = async () => {
   await mkdir(d);
   return d;
 };
-/** A FileProblem naming `path` whose message matches `re` and mentions no temporary file or raw errno. */
-const named = (path: string, re: RegExp) => (e: unknown) => {
-  assert.ok(e instanceof FileProblem, String(e));
-  assert.equal(e.path, path);
-  assert.match(e.message, re);
-  assert.doesNotMatch(e.message, /\.tmp|E[A-Z]{3,}/);
-  return true;
-};
+/** Expects `work` to fail with a FileProblem naming `path` whose message matches `re` and mentions no temporary file or raw errno. */
+async function rejectsNamed(work: Promise<unknown>, path: string, re: RegExp): Promise<void> {
+  await expect(work).rejects.toThrow(expect.objectContaining({ constructor: FileProblem, path, message: expect.stringMatching(re) }));
+  await expect(work).rejects.not.toThrow(/\.tmp|E[A-Z]{3,}/);
+}
 
 test('a missing folder, a directory or an empty name is found before any work, naming the path', async () => {
   const dir = await fresh();
   const missing = join(dir, 'nofolder', 'm.safetensors');
-  await assert.rejects(checkOutputPath(missing), named(missing, /the folder .*nofolder does not exist/));
-  await assert.rejects(writeOutputFile(missing, bytes('x')), named(missing, /no such file or folder/));
-  await assert.rejects(checkOutputPath(dir), named(dir, /is a directory/));
-  await assert.rejects(writeOutputFile(dir, bytes('x')), named(dir, /is a directory/));
-  await assert.rejects(checkOutputPath(''), /no file name given/);
+  await rejectsNamed(checkOutputPath(missing), missing, /the folder .*nofolder does not exist/);
+  await rejectsNamed(writeOutputFile(missing, bytes('x')), missing, /no such file or folder/);
+  await rejectsNamed(checkOutputPath(dir), dir, /is a directory/);
+  await rejectsNamed(writeOutputFile(dir, bytes('x')), dir, /is a directory/);
+  await expect(checkOutputPath('')).rejects.toThrow(/no file name given/);
   const underFile = join(dir, 'f', 'x.svg');
   await writeFile(join(dir, 'f'), 'a file');
-  await assert.rejects(checkOutputPath(underFile), named(underFile, /is not a folder|not a folder/));
-  assert.deepEqual(await readdir(dir), ['f']);
+  await rejectsNamed(checkOutputPath(underFile), underFile, /is not a folder|not a folder/);
+  expect(await readdir(dir)).toEqual(['f']);
 });
 
 test('a symbolic link is followed: its target is replaced atomically, the link is kept', async () => {
@@ -49,35 +46,35 @@ test('a symbolic link is followed: its target is replaced atomically, the link i
   await symlink('real.svg', link);
   await checkOutputPath(link);
   await writeOutputFile(link, bytes('new'));
-  assert.ok((await lstat(link)).isSymbolicLink(), 'still a link');
-  assert.equal(await readlink(link), 'real.svg');
-  assert.equal(await readFile(target, 'utf8'), 'new');
+  expect((await lstat(link)).isSymbolicLink(), 'still a link').toBeTruthy();
+  expect(await readlink(link)).toBe('real.svg');
+  expect(await readFile(target, 'utf8')).toBe('new');
   // A dangling link: its target is created.
   const dangling = join(dir, 'dangling.svg');
   await symlink(join(dir, 'later.svg'), dangling);
   await writeOutputFile(dangling, bytes('made'));
-  assert.ok((await lstat(dangling)).isSymbolicLink());
-  assert.equal(await readFile(join(dir, 'later.svg'), 'utf8'), 'made');
+  expect((await lstat(dangling)).isSymbolicLink()).toBeTruthy();
+  expect(await readFile(join(dir, 'later.svg'), 'utf8')).toBe('made');
   // A loop is an error in words.
   await symlink('b', join(dir, 'a'));
   await symlink('a', join(dir, 'b'));
-  await assert.rejects(checkOutputPath(join(dir, 'a')), named(join(dir, 'a'), /too many levels of symbolic links/));
-  assert.deepEqual((await readdir(dir)).sort(), ['a', 'b', 'dangling.svg', 'later.svg', 'profile.svg', 'real.svg']);
+  await rejectsNamed(checkOutputPath(join(dir, 'a')), join(dir, 'a'), /too many levels of symbolic links/);
+  expect((await readdir(dir)).sort()).toEqual(['a', 'b', 'dangling.svg', 'later.svg', 'profile.svg', 'real.svg']);
 });
 
-test('a character device is written in place, never replaced; a full device says so in words', { skip: existsSync('/dev/full') ? false : 'no /dev/full on this system' }, async () => {
+skipIf(existsSync('/dev/full') ? false : 'no /dev/full on this system')('a character device is written in place, never replaced; a full device says so in words', async () => {
   await checkOutputPath('/dev/null');
   await writeOutputFile('/dev/null', bytes('discarded'));
-  assert.ok((await stat('/dev/null')).isCharacterDevice());
-  await assert.rejects(writeOutputFile('/dev/full', bytes('x'.repeat(10000))), named('/dev/full', /cannot write \(no space left on device\)/));
-  assert.ok((await stat('/dev/full')).isCharacterDevice(), '/dev/full is still a device');
+  expect((await stat('/dev/null')).isCharacterDevice()).toBeTruthy();
+  await rejectsNamed(writeOutputFile('/dev/full', bytes('x'.repeat(10000))), '/dev/full', /cannot write \(no space left on device\)/);
+  expect((await stat('/dev/full')).isCharacterDevice(), '/dev/full is still a device').toBeTruthy();
 });
 
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
-test('a FIFO is written in place and stays a FIFO', { skip: hasMkfifo ? false : 'no mkfifo command' }, async () => {
+skipIf(hasMkfifo ? false : 'no mkfifo command')('a FIFO is written in place and stays a FIFO', async () => {
   const dir = await fresh();
   const fifo = join(dir, 'pipe');
-  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
   await checkOutputPath(fifo);
   const reader = spawn('cat', [fifo]);
   let got = '';
@@ -85,8 +82,8 @@ test('a FIFO is written in place and stays a FIFO', { skip: hasMkfifo ? false : 
   const done = new Promise((r) => reader.on('close', r));
   await writeOutputFile(fifo, bytes('through the pipe'));
   await done;
-  assert.equal(got, 'through the pipe');
-  assert.ok((await stat(fifo)).isFIFO());
+  expect(got).toBe('through the pipe');
+  expect((await stat(fifo)).isFIFO()).toBeTruthy();
 });
 
 test('a socket is refused, naming it', async () => {
@@ -95,8 +92,8 @@ test('a socket is refused, naming it', async () => {
   const server = createServer();
   await new Promise<void>((r) => server.listen(path, () => r()));
   try {
-    await assert.rejects(checkOutputPath(path), named(path, /is a socket; refusing to write to it/));
-    await assert.rejects(writeOutputFile(path, bytes('x')), named(path, /is a socket/));
+    await rejectsNamed(checkOutputPath(path), path, /is a socket; refusing to write to it/);
+    await rejectsNamed(writeOutputFile(path, bytes('x')), path, /is a socket/);
   } finally {
     await new Promise((r) => server.close(r));
   }
@@ -107,9 +104,9 @@ test('temporary files: removed on failure, and leftovers of killed runs removed 
   const path = join(dir, 'm.safetensors');
   await writeFile(path, 'old');
   // A write that fails after its temporary file exists.
-  await assert.rejects(writeOutputFile(path, {} as Uint8Array), (e: unknown) => e instanceof FileProblem && e.path === path);
-  assert.deepEqual(await readdir(dir), ['m.safetensors']);
-  assert.equal(await readFile(path, 'utf8'), 'old');
+  await expect(writeOutputFile(path, {} as Uint8Array)).rejects.toThrow(expect.objectContaining({ constructor: FileProblem, path: path }));
+  expect(await readdir(dir)).toEqual(['m.safetensors']);
+  expect(await readFile(path, 'utf8')).toBe('old');
   // Leftovers: of a process that is gone (pid beyond any pid_max), of this pid, and of a live process.
   const gone = `.m.safetensors.4294967.1700000000000.tmp`;
   const mine = `.m.safetensors.${process.pid}.1700000000001.tmp`;
@@ -117,9 +114,9 @@ test('temporary files: removed on failure, and leftovers of killed runs removed 
   const other = `.other.safetensors.4294967.1.tmp`;
   for (const f of [gone, mine, live, other]) await writeFile(join(dir, f), 'partial');
   await writeOutputFile(path, bytes('new'));
-  assert.equal(await readFile(path, 'utf8'), 'new');
-  assert.deepEqual((await readdir(dir)).sort(), [live, other, 'm.safetensors'].sort());
-  assert.deepEqual(await removeLeftovers(path), []);
+  expect(await readFile(path, 'utf8')).toBe('new');
+  expect((await readdir(dir)).sort()).toEqual([live, other, 'm.safetensors'].sort());
+  expect(await removeLeftovers(path)).toEqual([]);
 });
 
 test('a replaced file keeps its permissions', async () => {
@@ -128,9 +125,9 @@ test('a replaced file keeps its permissions', async () => {
   await writeFile(path, 'old');
   await chmod(path, 0o640);
   await writeOutputFile(path, bytes('new'));
-  assert.equal((await stat(path)).mode & 0o777, 0o640);
+  expect((await stat(path)).mode & 0o777).toBe(0o640);
 });
 
-test.after?.(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { Rng, maxRelativeError, type GemmFn } from '@dnn/tensor';
 import { computeGradients, createWorkspace, loadBatch, type WorkspaceOptions } from './network.ts';
 import { fastKernels, referenceKernels, type Kernels } from './kernels.ts';
@@ -54,9 +53,9 @@ for (const [name, s, options, gemms] of cases) {
       const fast = counting(fastKernels(testKernels));
       const alloc = fast.alloc ?? ((n: number) => new Float32Array(n));
       const ws = createWorkspace(s, rows, alloc, options);
-      assert.equal(ws.path, options.fused === false || s === listSpec ? 'layers' : 'mlp');
+      expect(ws.path).toBe(options.fused === false || s === listSpec ? 'layers' : 'mlp');
       const input = sparseInputBuffer(ws);
-      assert.ok(input && input !== ws.a[ws.a.length - 1], 'a buffer the first dense layer reads');
+      expect(input && input !== ws.a[ws.a.length - 1], 'a buffer the first dense layer reads').toBeTruthy();
       const sparse = withSparseFirstLayer(fast, input);
       const params = alloc(initParams(s, 3).length);
       params.set(initParams(s, 3));
@@ -69,11 +68,11 @@ for (const [name, s, options, gemms] of cases) {
         const denseLoss = computeGradients(ws, params, gDense, rows, fast, rows, pass);
         fast.calls = 0;
         const sparseLoss = computeGradients(ws, params, gSparse, rows, sparse, rows, pass);
-        assert.ok(Math.abs(sparseLoss - denseLoss) <= 1e-6 * Math.abs(denseLoss), `loss ${sparseLoss} vs ${denseLoss}`);
+        expect(Math.abs(sparseLoss - denseLoss), `loss ${sparseLoss} vs ${denseLoss}`).toBeLessThanOrEqual(1e-6 * Math.abs(denseLoss));
         const scale = gDense.reduce((m, v) => Math.max(m, Math.abs(v)), 1e-30);
-        assert.ok(maxRelativeError(gSparse, gDense, scale) < 1e-6, `gradients: ${maxRelativeError(gSparse, gDense, scale)}`);
+        expect(maxRelativeError(gSparse, gDense, scale), `gradients: ${maxRelativeError(gSparse, gDense, scale)}`).toBeLessThan(1e-6);
         // The first layer's two products leave the dense GEMM only when the batch is sparse enough.
-        assert.equal(fast.calls, density < 0.2 ? gemms - 2 : gemms, `dense GEMM calls at ${density * 100}%`);
+        expect(fast.calls, `dense GEMM calls at ${density * 100}%`).toBe(density < 0.2 ? gemms - 2 : gemms);
       }
     });
   }
@@ -81,16 +80,16 @@ for (const [name, s, options, gemms] of cases) {
 
 test('a list that starts with a convolution has no sparse first layer; the reference kernels stay as they are (the oracle)', () => {
   const cnn = createWorkspace(defaultCnnSpec(), 4);
-  assert.equal(sparseInputBuffer(cnn), null);
-  assert.equal(sparseFirstLayerBytes(defaultCnnSpec(), 4), 0);
+  expect(sparseInputBuffer(cnn)).toBe(null);
+  expect(sparseFirstLayerBytes(defaultCnnSpec(), 4)).toBe(0);
   const fast = fastKernels(testKernels);
-  assert.equal(withSparseFirstLayer(fast, null), fast);
+  expect(withSparseFirstLayer(fast, null)).toBe(fast);
   const ws = createWorkspace(spec, 4);
-  assert.equal(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws)), referenceKernels);
+  expect(withSparseFirstLayer(referenceKernels, sparseInputBuffer(ws))).toBe(referenceKernels);
   // The arena the sparse kernels need grows with the first dense layer and the rows.
-  assert.ok(sparseFirstLayerBytes(spec, 50) > 4 * 37 * 784);
-  assert.ok(sparseFirstLayerBytes(spec, 100) > sparseFirstLayerBytes(spec, 50));
-  assert.equal(sparseFirstLayerBytes(listSpec, 50), sparseFirstLayerBytes(spec, 50));
+  expect(sparseFirstLayerBytes(spec, 50)).toBeGreaterThan(4 * 37 * 784);
+  expect(sparseFirstLayerBytes(spec, 100)).toBeGreaterThan(sparseFirstLayerBytes(spec, 50));
+  expect(sparseFirstLayerBytes(listSpec, 50)).toBe(sparseFirstLayerBytes(spec, 50));
 });
 
 for (const [name, s] of [['the MLP', spec], ['a layer list', listSpec]] as const) {
@@ -102,9 +101,9 @@ for (const [name, s] of [['the MLP', spec], ['a layer list', listSpec]] as const
     for (let e = 0; e < 2; e++) {
       const [d, sp] = [dense.history[e], sparse.history[e]];
       // Two epochs of Adam amplify float32 rounding a little; the runs must still agree closely.
-      assert.ok(Math.abs(sp.trainLoss - d.trainLoss) <= 1e-4 * d.trainLoss, `epoch ${e + 1} loss ${sp.trainLoss} vs ${d.trainLoss}`);
-      assert.ok(Math.abs(sp.validationLoss - d.validationLoss) <= 1e-4 * d.validationLoss, `epoch ${e + 1} validation loss`);
+      expect(Math.abs(sp.trainLoss - d.trainLoss), `epoch ${e + 1} loss ${sp.trainLoss} vs ${d.trainLoss}`).toBeLessThanOrEqual(1e-4 * d.trainLoss);
+      expect(Math.abs(sp.validationLoss - d.validationLoss), `epoch ${e + 1} validation loss`).toBeLessThanOrEqual(1e-4 * d.validationLoss);
     }
-    assert.ok(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy) <= 0.01);
+    expect(Math.abs(sparse.validation!.accuracy - dense.validation!.accuracy)).toBeLessThanOrEqual(0.01);
   });
 }

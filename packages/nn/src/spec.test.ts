@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { defaultCnnSpec, defaultSpec, layerShapes, layerSizes, mlpView, validateSpec, SpecError } from './spec.ts';
 import { parameterCount, paramLayout } from './layout.ts';
 import { initParams } from './init.ts';
@@ -7,12 +6,12 @@ import { metricsFromOutputs } from './metrics.ts';
 
 test("the default spec is the seed's network", () => {
   const s = defaultSpec();
-  assert.deepEqual(layerSizes(s), [784, 400, 200, 10]);
-  assert.equal(parameterCount(s), 784 * 400 + 400 + 400 * 200 + 200 + 200 * 10 + 10);
+  expect(layerSizes(s)).toEqual([784, 400, 200, 10]);
+  expect(parameterCount(s)).toBe(784 * 400 + 400 + 400 * 200 + 200 + 200 * 10 + 10);
   const l = paramLayout(s).layers[1];
-  assert.deepEqual(l, { inputs: 400, outputs: 200, weight: 784 * 400 + 400, bias: 784 * 400 + 400 + 400 * 200 });
-  assert.deepEqual(s.layers.map((x) => x.kind), ['dense', 'relu', 'dense', 'relu', 'dense', 'softmax']);
-  assert.deepEqual(mlpView(s), { inputSize: 784, hidden: [400, 200], activations: ['relu', 'relu'], outputSize: 10, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
+  expect(l).toEqual({ inputs: 400, outputs: 200, weight: 784 * 400 + 400, bias: 784 * 400 + 400 + 400 * 200 });
+  expect(s.layers.map((x) => x.kind)).toEqual(['dense', 'relu', 'dense', 'relu', 'dense', 'softmax']);
+  expect(mlpView(s)).toEqual({ inputSize: 784, hidden: [400, 200], activations: ['relu', 'relu'], outputSize: 10, output: 'softmax', loss: 'cross-entropy', inputScale: 1 / 255 });
 });
 
 test('bad specs are rejected with the field named', () => {
@@ -26,13 +25,9 @@ test('bad specs are rejected with the field named', () => {
     [{ inputScale: 0 }, 'inputScale', /positive number/],
   ];
   for (const [over, field, re] of bad) {
-    assert.throws(
-      () => defaultSpec({ ...over }),
-      (e: unknown) => e instanceof SpecError && e.field === field && re.test(e.message),
-      JSON.stringify(over),
-    );
+    expect(() => defaultSpec({ ...over }), JSON.stringify(over)).toThrow(expect.objectContaining({ constructor: SpecError, field: field, message: expect.stringMatching(re) }));
   }
-  assert.throws(() => validateSpec(null), SpecError);
+  expect(() => validateSpec(null)).toThrow(SpecError);
 });
 
 test('He init: zero biases, weight std near sqrt(2 / fan_in), repeatable', () => {
@@ -41,10 +36,10 @@ test('He init: zero biases, weight std near sqrt(2 / fan_in), repeatable', () =>
   const { layers } = paramLayout(s);
   const w = p.subarray(layers[0].weight, layers[0].bias);
   const std = Math.sqrt(w.reduce((a, v) => a + v * v, 0) / w.length);
-  assert.ok(Math.abs(std - Math.sqrt(2 / 784)) < 0.002, `std ${std}`);
-  assert.ok(p.subarray(layers[0].bias, layers[1].weight).every((v) => v === 0));
-  assert.deepEqual(initParams(s, 1), p);
-  assert.notDeepEqual(initParams(s, 2).subarray(0, 10), p.subarray(0, 10));
+  expect(Math.abs(std - Math.sqrt(2 / 784)), `std ${std}`).toBeLessThan(0.002);
+  expect(p.subarray(layers[0].bias, layers[1].weight).every((v) => v === 0)).toBeTruthy();
+  expect(initParams(s, 1)).toEqual(p);
+  expect(initParams(s, 2).subarray(0, 10)).not.toEqual(p.subarray(0, 10));
 });
 
 test('metrics: accuracy, per-class accuracy and confusion matrix', () => {
@@ -52,18 +47,16 @@ test('metrics: accuracy, per-class accuracy and confusion matrix', () => {
   // Predictions 0, 1, 1, 2 for labels 0, 1, 2, 2.
   const out = Float32Array.of(0.8, 0.1, 0.1, 0.2, 0.7, 0.1, 0.1, 0.6, 0.3, 0.1, 0.1, 0.8);
   const m = metricsFromOutputs(spec, out, [0, 1, 2, 2]);
-  assert.equal(m.accuracy, 0.75);
-  assert.deepEqual(m.perClassAccuracy, [1, 1, 0.5]);
-  assert.deepEqual(m.confusionMatrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
+  expect(m.accuracy).toBe(0.75);
+  expect(m.perClassAccuracy).toEqual([1, 1, 0.5]);
+  expect(m.confusionMatrix).toEqual([[1, 0, 0], [0, 1, 0], [0, 1, 1]]);
   const expectedLoss = -(Math.log(0.8) + Math.log(0.7) + Math.log(0.3) + Math.log(0.8)) / 4;
-  assert.ok(Math.abs(m.loss - expectedLoss) < 1e-6);
+  expect(Math.abs(m.loss - expectedLoss)).toBeLessThan(1e-6);
 });
 
 test('the shape function: every layer of the default CNN, its output shape and parameters', () => {
   const infos = layerShapes(defaultCnnSpec());
-  assert.deepEqual(
-    infos.map((l) => [l.spec.kind, l.outShape, l.params]),
-    [
+  expect(infos.map((l) => [l.spec.kind, l.outShape, l.params])).toEqual([
       ['conv2d', [16, 24, 24], 16 * 25 + 16],
       ['relu', [16, 24, 24], 0],
       ['maxpool2d', [16, 12, 12], 0],
@@ -75,10 +68,9 @@ test('the shape function: every layer of the default CNN, its output shape and p
       ['relu', [128], 0],
       ['dense', [10], 1290],
       ['softmax', [10], 0],
-    ],
-  );
-  assert.equal(parameterCount(defaultCnnSpec()), 416 + 12832 + 65664 + 1290);
-  assert.equal(mlpView(defaultCnnSpec()), null);
+    ]);
+  expect(parameterCount(defaultCnnSpec())).toBe(416 + 12832 + 65664 + 1290);
+  expect(mlpView(defaultCnnSpec())).toBe(null);
   // Padding, stride and odd sizes: same keeps the side (stride 1) or halves it rounding up (stride 2); pools drop odd edges.
   const odd = validateSpec({
     input: { shape: [3, 9, 7], scale: 1 },
@@ -90,7 +82,7 @@ test('the shape function: every layer of the default CNN, its output shape and p
     ],
     loss: 'mse',
   });
-  assert.deepEqual(layerShapes(odd).map((l) => l.outShape), [[4, 9, 7], [5, 5, 4], [2, 2, 2], [8]]);
+  expect(layerShapes(odd).map((l) => l.outShape)).toEqual([[4, 9, 7], [5, 5, 4], [2, 2, 2], [8]]);
 });
 
 test('a layer that does not fit is named', () => {
@@ -107,8 +99,8 @@ test('a layer that does not fit is named', () => {
     [[{ kind: 'conv2d', out: 4, kernel: 3, stride: 1, padding: 'valid' }, { kind: 'softmax' }], /softmax needs a flat input/],
   ];
   for (const [layers, re] of bad) {
-    assert.throws(() => validateSpec({ ...base, layers }), (e: unknown) => e instanceof SpecError && /^layers/.test(e.field) && re.test(e.message), String(re));
+    expect(() => validateSpec({ ...base, layers }), String(re)).toThrow(expect.objectContaining({ constructor: SpecError, field: expect.stringMatching(/^layers/), message: expect.stringMatching(re) }));
   }
-  assert.throws(() => validateSpec({ ...base, layers: [{ kind: 'flatten' }, { kind: 'dense', out: 3 }] }), /cross-entropy needs a softmax output/);
-  assert.throws(() => validateSpec({ ...base, loss: 'mse', layers: [{ kind: 'relu' }] }), /end with flatten and dense/);
+  expect(() => validateSpec({ ...base, layers: [{ kind: 'flatten' }, { kind: 'dense', out: 3 }] })).toThrow(/cross-entropy needs a softmax output/);
+  expect(() => validateSpec({ ...base, loss: 'mse', layers: [{ kind: 'relu' }] })).toThrow(/end with flatten and dense/);
 });

@@ -3,8 +3,7 @@
 // the same outputs. Needs python3 with torch (Debian: apt-get install
 // python3-torch); the safetensors file is parsed by hand so the Python
 // safetensors package is not needed.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { maxRelativeError, randomArray, Rng } from '@dnn/tensor';
 import { encodeModel } from './model-file.ts';
 import { createModel, predict } from './model.ts';
 import { defaultCnnSpec, validateSpec } from './spec.ts';
+import { requireCapability } from '../../../test-support/capabilities.ts';
 
 const PYTHON = String.raw`
 import json, struct, sys, torch
@@ -95,7 +95,7 @@ const specs = {
 };
 
 for (const [name, spec] of Object.entries(specs)) {
-  test(`PyTorch loads a saved model with strict=True and computes the same outputs: ${name}`, { skip: python ? false : 'python3 with torch is not installed (apt-get install python3-torch)' }, async () => {
+  requireCapability('python3-torch', python !== null, 'python3 with torch is not installed (apt-get install python3-torch)')(`PyTorch loads a saved model with strict=True and computes the same outputs: ${name}`, async () => {
     const model = createModel(spec, 7);
     // Non-zero biases, so that a bias in the wrong place shows.
     const rng = new Rng(3);
@@ -107,12 +107,12 @@ for (const [name, spec] of Object.entries(specs)) {
       await writeFile(join(dir, 'model.safetensors'), encodeModel(model));
       await writeFile(join(dir, 'x.bin'), new Uint8Array(x.buffer));
       const r = spawnSync(python!, ['-c', PYTHON, join(dir, 'model.safetensors'), join(dir, 'x.bin')], { encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
+      expect(r.status, r.stderr).toBe(0);
       const theirs = JSON.parse(r.stdout) as number[];
       const ours = predict(model, x, rows);
-      assert.equal(theirs.length, ours.length);
+      expect(theirs.length).toBe(ours.length);
       const e = maxRelativeError(ours, theirs, 1e-3);
-      assert.ok(e < 1e-4, `outputs differ by ${e}`);
+      expect(e, `outputs differ by ${e}`).toBeLessThan(1e-4);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

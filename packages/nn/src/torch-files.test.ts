@@ -2,8 +2,7 @@
 // computes. Needs a python3 with torch (Debian: apt-get install python3-torch);
 // the `safetensors` package is not needed: the script writes the format with
 // struct and json, as safetensors.torch.save_file lays it out.
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { expect } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { decodeModel } from './model-file.ts';
 import { formatArch } from './arch-syntax.ts';
 import { predict } from './model.ts';
+import { requireCapability } from '../../../test-support/capabilities.ts';
 
 const SCRIPT = String.raw`
 import json, struct, sys, torch, torch.nn as nn
@@ -63,38 +63,38 @@ function findPython(): string | null {
 }
 const python = findPython();
 
-test('a PyTorch state_dict (Sequential of Linear, F32/F16/BF16/F64; a CNN with its layer list) loads and predicts what PyTorch predicts', { skip: python ? false : 'no python3 with torch (apt-get install python3-torch)' }, async () => {
+requireCapability('python3-torch', python !== null, 'no python3 with torch (apt-get install python3-torch)')('a PyTorch state_dict (Sequential of Linear, F32/F16/BF16/F64; a CNN with its layer list) loads and predicts what PyTorch predicts', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'dnn-torch-'));
   try {
     const images = Uint8Array.from({ length: 20 * 784 }, (_, i) => (i * 7919) % 256);
     await writeFile(join(dir, 'images.bin'), images);
     const r = spawnSync(python!, ['-c', SCRIPT, dir], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+    expect(r.status, r.stderr).toBe(0);
     const load = async (name: string) => decodeModel(new Uint8Array(await readFile(join(dir, name))));
     const f32 = await load('f32.safetensors');
-    assert.match(f32.inferred!, /inferred an MLP 784-32-16-10 from 0\.weight, 2\.weight, 4\.weight: relu between layers, softmax at the end/);
+    expect(f32.inferred!).toMatch(/inferred an MLP 784-32-16-10 from 0\.weight, 2\.weight, 4\.weight: relu between layers, softmax at the end/);
     const want: number[] = JSON.parse(await readFile(join(dir, 'probs.json'), 'utf8'));
     const got = predict(f32.model, images);
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
-    assert.ok(worst < 1e-5, `largest difference from PyTorch ${worst}`);
+    expect(worst, `largest difference from PyTorch ${worst}`).toBeLessThan(1e-5);
     for (const d of ['f16', 'bf16', 'f64']) {
       const converted = await load(`${d}.safetensors`);
-      assert.match(converted.inferred!, new RegExp(`converted ${d.toUpperCase()} to float32`));
+      expect(converted.inferred!).toMatch(new RegExp(`converted ${d.toUpperCase()} to float32`));
       // Exactly the float32 values PyTorch's own conversion gives.
-      assert.deepEqual(converted.model.params, (await load(`${d}-as-f32.safetensors`)).model.params, d);
+      expect(converted.model.params, d).toEqual((await load(`${d}-as-f32.safetensors`)).model.params);
     }
 
     const cnnBytes = new Uint8Array(await readFile(join(dir, 'cnn.safetensors')));
-    assert.throws(() => decodeModel(cnnBytes), /0\.weight \[4, 1, 5, 5\] is not a matrix.*or give the layers \(--arch\)/);
+    expect(() => decodeModel(cnnBytes)).toThrow(/0\.weight \[4, 1, 5, 5\] is not a matrix.*or give the layers \(--arch\)/);
     const cnn = decodeModel(cnnBytes, { arch: 'conv4x5,relu,pool2,conv8x3same,tanh,pool2,dense10' });
-    assert.equal(formatArch(cnn.model.spec), 'conv4x5,relu,pool2,conv8x3same,tanh,pool2,flatten,dense10,softmax');
-    assert.match(cnn.inferred!, /^no dnn metadata; read 0\.weight, 3\.weight, 7\.weight into the given layer list/);
+    expect(formatArch(cnn.model.spec)).toBe('conv4x5,relu,pool2,conv8x3same,tanh,pool2,flatten,dense10,softmax');
+    expect(cnn.inferred!).toMatch(/^no dnn metadata; read 0\.weight, 3\.weight, 7\.weight into the given layer list/);
     const cnnWant: number[] = JSON.parse(await readFile(join(dir, 'cnn-probs.json'), 'utf8'));
     const cnnGot = predict(cnn.model, images);
     let cnnWorst = 0;
     for (let i = 0; i < cnnWant.length; i++) cnnWorst = Math.max(cnnWorst, Math.abs(cnnGot[i] - cnnWant[i]));
-    assert.ok(cnnWorst < 1e-5, `largest difference from PyTorch's CNN ${cnnWorst}`);
+    expect(cnnWorst, `largest difference from PyTorch's CNN ${cnnWorst}`).toBeLessThan(1e-5);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

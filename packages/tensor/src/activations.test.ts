@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import * as act from './activations.ts';
 import { softmaxRows } from './rowwise.ts';
 import { Rng } from './random.ts';
@@ -42,7 +41,7 @@ for (const [name, k] of Object.entries(kernels)) {
       const up = one[0];
       k.forward(1, Float64Array.of(x[i] - h), one);
       const numeric = ((up - one[0]) / (2 * h)) * dy[i];
-      assert.ok(Math.abs(numeric - dx[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `${name} x=${x[i]}: analytic ${dx[i]} numeric ${numeric}`);
+      expect(Math.abs(numeric - dx[i]), `${name} x=${x[i]}: analytic ${dx[i]} numeric ${numeric}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
     }
   });
 }
@@ -50,22 +49,22 @@ for (const [name, k] of Object.entries(kernels)) {
 test('activations give known values', () => {
   const y = new Float64Array(3);
   act.sigmoid.forward(3, Float64Array.of(0, 100, -100), y);
-  assert.deepEqual([...y], [0.5, 1, 1 / (1 + Math.exp(100))]);
+  expect([...y]).toEqual([0.5, 1, 1 / (1 + Math.exp(100))]);
   act.relu.forward(3, Float64Array.of(-2, 0, 3), y);
-  assert.deepEqual([...y], [0, 0, 3]);
+  expect([...y]).toEqual([0, 0, 3]);
   act.lecunTanh.forward(1, Float64Array.of(1.5), y);
-  assert.ok(Math.abs(y[0] - 1.7159 * Math.tanh(1)) < 1e-12);
+  expect(Math.abs(y[0] - 1.7159 * Math.tanh(1))).toBeLessThan(1e-12);
   act.softplus.forward(3, Float64Array.of(1000, -1000, 0), y);
-  assert.deepEqual([...y], [1000, 0, Math.log(2)]);
+  expect([...y]).toEqual([1000, 0, Math.log(2)]);
   act.elu.forward(1, Float64Array.of(-1), y);
-  assert.ok(Math.abs(y[0] - (Math.exp(-1) - 1)) < 1e-15);
+  expect(Math.abs(y[0] - (Math.exp(-1) - 1))).toBeLessThan(1e-15);
 });
 
 test('NaN propagates through every activation', () => {
   for (const [name, k] of Object.entries(kernels)) {
     const y = new Float32Array(1);
     k.forward(1, Float32Array.of(NaN), y);
-    assert.ok(Number.isNaN(y[0]), `${name} forward of NaN`);
+    expect(Number.isNaN(y[0]), `${name} forward of NaN`).toBeTruthy();
   }
 });
 
@@ -91,6 +90,6 @@ test('softmax backward matches finite differences of sum(dy * softmax(x))', () =
     const xm = x.slice();
     xm[i] -= h;
     const numeric = (f(xp) - f(xm)) / (2 * h);
-    assert.ok(Math.abs(numeric - dx[i]) < 1e-7, `i=${i}: ${dx[i]} vs ${numeric}`);
+    expect(Math.abs(numeric - dx[i]), `i=${i}: ${dx[i]} vs ${numeric}`).toBeLessThan(1e-7);
   }
 });

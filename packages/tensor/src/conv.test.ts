@@ -1,11 +1,10 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { channelsToImages, col2im, im2col, imagesToChannels, type ConvGeometry } from './conv.ts';
 import { randomArray } from './compare.ts';
 
 /** Equal element by element as values (any NaN equals any NaN; 0 and -0 differ). */
 const sameValues = (a: Float32Array, b: Float32Array, what: string) =>
-  assert.ok(a.length === b.length && a.every((v, i) => Object.is(v, b[i])), what);
+  expect(a.length === b.length && a.every((v, i) => Object.is(v, b[i])), what).toBeTruthy();
 import { Rng } from './random.ts';
 import { SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
 
@@ -42,7 +41,7 @@ function pixel(g: ConvGeometry, x: Float32Array, r: number, c: number, iy: numbe
 }
 
 test('arena kernels exist where tests run (Node, Bun and Deno have shared WebAssembly memory)', () => {
-  assert.ok(arena, 'no shared-memory WebAssembly in this runtime');
+  expect(arena, 'no shared-memory WebAssembly in this runtime').toBeTruthy();
 });
 
 for (const [name, g] of shapes) {
@@ -61,7 +60,7 @@ for (const [name, g] of shapes) {
               for (let oy = 0; oy < g.OH; oy++)
                 for (let ox = 0; ox < g.OW; ox++) {
                   const want = pixel(g, x, r, c, oy * g.s + ky - g.pad, ox * g.s + kx - g.pad);
-                  assert.equal(col[((c * g.k + ky) * g.k + kx) * rows * P + r * P + oy * g.OW + ox], want);
+                  expect(col[((c * g.k + ky) * g.k + kx) * rows * P + r * P + oy * g.OW + ox]).toBe(want);
                 }
       const fastCol = inArena(new Float32Array(col.length).fill(NaN));
       im2col(g, rows, inArena(x), fastCol);
@@ -75,7 +74,7 @@ for (const [name, g] of shapes) {
       let rhs = 0;
       for (let i = 0; i < col.length; i++) lhs += col[i] * d[i];
       for (let i = 0; i < x.length; i++) rhs += x[i] * dx[i];
-      assert.ok(Math.abs(lhs - rhs) <= 1e-4 * Math.max(1, Math.abs(lhs)), `adjoint: ${lhs} vs ${rhs}`);
+      expect(Math.abs(lhs - rhs), `adjoint: ${lhs} vs ${rhs}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(lhs)));
       const fastDx = inArena(new Float32Array(x.length).fill(NaN));
       col2im(g, rows, inArena(d), fastDx);
       sameValues(fastDx, dx, 'col2im in the arena (same sums in the same order)');
@@ -97,7 +96,7 @@ for (const [O, rows, P] of [[16, 3, 576], [32, 5, 64], [3, 7, 7], [5, 2, 1], [1,
         for (let o = 0; o < O; o++)
           for (let i = 0; i < P; i++) {
             const v = Math.fround(t[o * rows * P + r * P + i] + bias[o]);
-            assert.ok(Object.is(y[(r * O + o) * P + i], relu && v <= 0 ? 0 : v));
+            expect(Object.is(y[(r * O + o) * P + i], relu && v <= 0 ? 0 : v)).toBeTruthy();
           }
       const fastY = inArena(new Float32Array(n).fill(NaN));
       channelsToImages(O, rows, P, inArena(t), inArena(bias), fastY, relu);
@@ -113,16 +112,16 @@ for (const [O, rows, P] of [[16, 3, 576], [32, 5, 64], [3, 7, 7], [5, 2, 1], [1,
           for (let i = 0; i < P; i++) {
             const at = (r * O + o) * P + i;
             const want = relu && !(y[at] > 0) ? 0 : dy[at];
-            assert.equal(back[o * rows * P + r * P + i], want);
+            expect(back[o * rows * P + r * P + i]).toBe(want);
             sum += want;
           }
-        assert.ok(Math.abs(db[o] - sum) <= 1e-5 * Math.max(1, Math.abs(sum)), `bias gradient ${o}: ${db[o]} vs ${sum}`);
+        expect(Math.abs(db[o] - sum), `bias gradient ${o}: ${db[o]} vs ${sum}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(sum)));
       }
       const fastBack = inArena(new Float32Array(n).fill(NaN));
       const fastDb = inArena(new Float32Array(O).fill(NaN));
       imagesToChannels(O, rows, P, inArena(y), inArena(dy), fastBack, fastDb, relu);
       sameValues(fastBack, back, 'fastBack equals back');
-      for (let o = 0; o < O; o++) assert.ok(Math.abs(fastDb[o] - db[o]) <= 1e-5 * Math.max(1, Math.abs(db[o])), `arena bias gradient ${o}`);
+      for (let o = 0; o < O; o++) expect(Math.abs(fastDb[o] - db[o]), `arena bias gradient ${o}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(db[o])));
     }
   });
 }

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { gemm } from './gemm.ts';
 import { createBlockedGemm } from './gemm-blocked.ts';
 import { createWasmGemm, detectSimd } from './wasm/gemm-wasm.ts';
@@ -21,7 +20,7 @@ if (level !== 'none') paths.push(['wasm-simd', createWasmGemm('simd')]);
 if (level === 'relaxed') paths.push(['wasm-relaxed', createWasmGemm('relaxed')]);
 
 test('this runtime has WebAssembly SIMD (every supported runtime does)', () => {
-  assert.notEqual(level, 'none');
+  expect(level).not.toBe('none');
 });
 
 for (const [name, fast] of paths) {
@@ -43,13 +42,13 @@ for (const [name, fast] of paths) {
             gemm(ta, tb, m, n, k, 1.5, a, b, beta, want);
             fast(ta, tb, m, n, k, 1.5, a, b, beta, got);
             const err = normError(got, want);
-            assert.ok(err < 1e-5, `${name} m=${m} n=${n} k=${k} transA=${ta} transB=${tb}: error ${err}`);
+            expect(err, `${name} m=${m} n=${n} k=${k} transA=${ta} transB=${tb}: error ${err}`).toBeLessThan(1e-5);
             cases++;
           }
         }
       }
     }
-    assert.equal(cases, SIZES.length * SIZES.length * 4);
+    expect(cases).toBe(SIZES.length * SIZES.length * 4);
   });
 
   test(`${name} GEMM on the training shapes (784 inputs) and with k = 0`, () => {
@@ -61,11 +60,11 @@ for (const [name, fast] of paths) {
       const got = new Float32Array(m * n).fill(NaN);
       gemm(ta, tb, m, n, k, 1, a, b, 0, want);
       fast(ta, tb, m, n, k, 1, a, b, 0, got);
-      assert.ok(normError(got, want) < 1e-5, `${m}x${n}x${k}`);
+      expect(normError(got, want), `${m}x${n}x${k}`).toBeLessThan(1e-5);
     }
     const c = Float32Array.of(2, 4, 6);
     fast(false, false, 1, 3, 0, 1, new Float32Array(0), new Float32Array(0), 0.5, c);
-    assert.deepEqual([...c], [1, 2, 3]);
+    expect([...c]).toEqual([1, 2, 3]);
   });
 
   test(`${name} GEMM on products cut into cache blocks (m past 256 rows, k past 256 steps), all transposes`, () => {
@@ -80,7 +79,7 @@ for (const [name, fast] of paths) {
           const got = c0.slice();
           gemm(ta, tb, m, n, k, 0.75, a, b, 0.5, want);
           fast(ta, tb, m, n, k, 0.75, a, b, 0.5, got);
-          assert.ok(normError(got, want) < 1e-5, `${name} ${m}x${n}x${k} transA=${ta} transB=${tb}: ${normError(got, want)}`);
+          expect(normError(got, want), `${name} ${m}x${n}x${k} transA=${ta} transB=${tb}: ${normError(got, want)}`).toBeLessThan(1e-5);
         }
       }
     }
@@ -93,6 +92,6 @@ for (const [name, fast] of paths) {
     const got = new Float32Array(4);
     gemm(false, false, 2, 2, 3, 1, a, b, 0, want);
     fast(false, false, 2, 2, 3, 1, a, b, 0, got);
-    assert.deepEqual([...got].map(String), [...want].map(String));
+    expect([...got].map(String)).toEqual([...want].map(String));
   });
 }

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { gemm } from './gemm.ts';
 
 // Hand-worked: A = [[1,2,3],[4,5,6]] (2x3), B = [[1,0],[0,1],[1,1]] (3x2).
@@ -20,7 +19,7 @@ test('gemm computes a hand-worked product for all four transpose forms', () => {
       const b = tb ? transpose(B, 3, 2) : B;
       const c = new Float32Array(4);
       gemm(ta, tb, 2, 2, 3, 1, a, b, 0, c);
-      assert.deepEqual([...c], AB, `transA=${ta} transB=${tb}`);
+      expect([...c], `transA=${ta} transB=${tb}`).toEqual(AB);
     }
   }
 });
@@ -28,20 +27,20 @@ test('gemm computes a hand-worked product for all four transpose forms', () => {
 test('gemm applies alpha and beta, and beta = 0 overwrites NaN', () => {
   const c = Float32Array.of(1, 1, 1, NaN);
   gemm(false, false, 2, 2, 3, 2, A, B, 0.5, c);
-  assert.deepEqual([...c].slice(0, 3), [8.5, 10.5, 20.5]);
-  assert.ok(Number.isNaN(c[3]), 'beta 0.5 keeps NaN');
+  expect([...c].slice(0, 3)).toEqual([8.5, 10.5, 20.5]);
+  expect(Number.isNaN(c[3]), 'beta 0.5 keeps NaN').toBeTruthy();
   const d = Float32Array.of(NaN, NaN, NaN, NaN);
   gemm(false, false, 2, 2, 3, 1, A, B, 0, d);
-  assert.deepEqual([...d], AB);
+  expect([...d]).toEqual(AB);
 });
 
 test('gemm rejects arrays too short for the sizes', () => {
-  assert.throws(() => gemm(false, false, 2, 2, 3, 1, A.subarray(0, 5), B, 0, new Float32Array(4)), /A has 5 elements/);
-  assert.throws(() => gemm(false, false, 2, 2, 3, 1, A, B, 0, new Float32Array(3)), /C has 3/);
+  expect(() => gemm(false, false, 2, 2, 3, 1, A.subarray(0, 5), B, 0, new Float32Array(4))).toThrow(/A has 5 elements/);
+  expect(() => gemm(false, false, 2, 2, 3, 1, A, B, 0, new Float32Array(3))).toThrow(/C has 3/);
 });
 
 test('gemm with k = 0 gives beta * C', () => {
   const c = Float32Array.of(2, 4);
   gemm(false, false, 1, 2, 0, 1, new Float32Array(0), new Float32Array(0), 0.5, c);
-  assert.deepEqual([...c], [1, 2]);
+  expect([...c]).toEqual([1, 2]);
 });

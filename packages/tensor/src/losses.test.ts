@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { softmaxCrossEntropy, meanSquaredError } from './losses.ts';
 import { softmaxRows } from './rowwise.ts';
 import { Rng } from './random.ts';
@@ -36,15 +35,15 @@ test('softmax cross-entropy: value and fused logit gradient match finite differe
   const sum = softmaxCrossEntropy(rows, cols, p, labels, grad);
   let expected = 0;
   for (let r = 0; r < rows; r++) expected -= Math.log(p[r * cols + labels[r]]);
-  assert.ok(Math.abs(sum - expected) < 1e-12);
+  expect(Math.abs(sum - expected)).toBeLessThan(1e-12);
   const numeric = numericGrad(logits, meanLoss);
-  for (let i = 0; i < grad.length; i++) assert.ok(Math.abs(grad[i] - numeric[i]) < 1e-8, `i=${i}: ${grad[i]} vs ${numeric[i]}`);
+  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i]), `i=${i}: ${grad[i]} vs ${numeric[i]}`).toBeLessThan(1e-8);
 });
 
 test('cross-entropy of a zero probability is large but finite', () => {
   const p = Float32Array.of(1, 0);
   const loss = softmaxCrossEntropy(1, 2, p, [1]);
-  assert.ok(Number.isFinite(loss) && loss > 60);
+  expect(Number.isFinite(loss) && loss > 60).toBeTruthy();
 });
 
 test('mean squared error: value and gradient match finite differences', () => {
@@ -54,7 +53,7 @@ test('mean squared error: value and gradient match finite differences', () => {
   const sum = meanSquaredError(rows, cols, y, labels, grad);
   let expected = 0;
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) expected += (y[r * cols + c] - (c === labels[r] ? 1 : 0)) ** 2 / cols;
-  assert.ok(Math.abs(sum - expected) < 1e-12);
+  expect(Math.abs(sum - expected)).toBeLessThan(1e-12);
   const numeric = numericGrad(y, (v) => meanSquaredError(rows, cols, v, labels) / rows);
-  for (let i = 0; i < grad.length; i++) assert.ok(Math.abs(grad[i] - numeric[i]) < 1e-8);
+  for (let i = 0; i < grad.length; i++) expect(Math.abs(grad[i] - numeric[i])).toBeLessThan(1e-8);
 });

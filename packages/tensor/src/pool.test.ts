@@ -1,11 +1,10 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { maxPool2, maxPool2Backward } from './pool.ts';
 import { randomArray } from './compare.ts';
 
 /** Equal element by element as values (any NaN equals any NaN; 0 and -0 differ). */
 const sameValues = (a: Float32Array, b: Float32Array, what: string) =>
-  assert.ok(a.length === b.length && a.every((v, i) => Object.is(v, b[i])), what);
+  expect(a.length === b.length && a.every((v, i) => Object.is(v, b[i])), what).toBeTruthy();
 import { Rng } from './random.ts';
 import { SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
 
@@ -44,7 +43,7 @@ for (const [planes, H, W] of [[3, 24, 24], [2, 8, 8], [5, 7, 9], [1, 2, 2], [4, 
           let best = p * H * W + 2 * oy * W + 2 * ox;
           for (const at of [best + 1, best + W, best + W + 1]) if (x[at] > x[best]) best = at;
           const o = (p * OH + oy) * OW + ox;
-          assert.ok(Object.is(y[o], x[best]), `window ${o}: ${y[o]} vs ${x[best]}`);
+          expect(Object.is(y[o], x[best]), `window ${o}: ${y[o]} vs ${x[best]}`).toBeTruthy();
           want[best] = dy[o];
         }
     sameValues(dx, want, 'dx equals want');

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { cosSinTurn, exp, expm1, log, log1p, powInt, tanh } from './portable-math.ts';
 import { Rng } from './random.ts';
 
@@ -29,38 +28,38 @@ test('exp, log, expm1, log1p and tanh are within 4 units in the last place of th
   ];
   for (const [name, ours, theirs, inputs] of cases) {
     const w = worst(ours, theirs, inputs);
-    assert.ok(w.ulps <= 4, `${name}(${w.at}): ${w.ulps.toFixed(1)} ulps from Math.${name} (${ours(w.at)} vs ${theirs(w.at)})`);
+    expect(w.ulps, `${name}(${w.at}): ${w.ulps.toFixed(1)} ulps from Math.${name} (${ours(w.at)} vs ${theirs(w.at)})`).toBeLessThanOrEqual(4);
   }
 });
 
 test('special values: NaN, infinities, zeros, overflow and underflow', () => {
-  assert.ok(Number.isNaN(exp(NaN)) && Number.isNaN(log(NaN)) && Number.isNaN(log(-1)) && Number.isNaN(tanh(NaN)) && Number.isNaN(expm1(NaN)));
-  assert.equal(exp(0), 1);
-  assert.equal(exp(1000), Infinity);
-  assert.equal(exp(-Infinity), 0);
-  assert.equal(exp(-800), 0);
-  assert.equal(log(0), -Infinity);
-  assert.equal(log(Infinity), Infinity);
-  assert.equal(log(1), 0);
-  assert.equal(log1p(-1), -Infinity);
-  assert.equal(expm1(-Infinity), -1);
-  assert.equal(tanh(Infinity), 1);
-  assert.equal(tanh(-30), -1);
-  assert.ok(Object.is(tanh(-0), -0) && Object.is(expm1(-0), -0));
+  expect(Number.isNaN(exp(NaN)) && Number.isNaN(log(NaN)) && Number.isNaN(log(-1)) && Number.isNaN(tanh(NaN)) && Number.isNaN(expm1(NaN))).toBeTruthy();
+  expect(exp(0)).toBe(1);
+  expect(exp(1000)).toBe(Infinity);
+  expect(exp(-Infinity)).toBe(0);
+  expect(exp(-800)).toBe(0);
+  expect(log(0)).toBe(-Infinity);
+  expect(log(Infinity)).toBe(Infinity);
+  expect(log(1)).toBe(0);
+  expect(log1p(-1)).toBe(-Infinity);
+  expect(expm1(-Infinity)).toBe(-1);
+  expect(tanh(Infinity)).toBe(1);
+  expect(tanh(-30)).toBe(-1);
+  expect(Object.is(tanh(-0), -0) && Object.is(expm1(-0), -0)).toBeTruthy();
 });
 
 test('powInt is b^t by squaring: exact where the result is, and near **', () => {
-  assert.equal(powInt(2, 10), 1024);
-  assert.equal(powInt(0.5, 3), 0.125);
-  assert.equal(powInt(0.9, 0), 1);
+  expect(powInt(2, 10)).toBe(1024);
+  expect(powInt(0.5, 3)).toBe(0.125);
+  expect(powInt(0.9, 0)).toBe(1);
   for (const t of [1, 2, 7, 100, 1000, 12345]) {
-    for (const b of [0.9, 0.999, 0.99]) assert.ok(Math.abs(powInt(b, t) - b ** t) <= 2 * t * 2 ** -52 * b ** t, `${b}^${t}: ${powInt(b, t)} vs ${b ** t}`);
+    for (const b of [0.9, 0.999, 0.99]) expect(Math.abs(powInt(b, t) - b ** t), `${b}^${t}: ${powInt(b, t)} vs ${b ** t}`).toBeLessThanOrEqual(2 * t * 2 ** -52 * b ** t);
   }
 });
 
 test('cosSinTurn(v) is cos and sin of 2 pi v within 1e-15', () => {
   for (const v of [...spread(0, 1), 0, 0.125, 0.25, 0.5, 0.75, 1 - 2 ** -53]) {
     const [c, s] = cosSinTurn(v);
-    assert.ok(Math.abs(c - Math.cos(2 * Math.PI * v)) < 1e-15 && Math.abs(s - Math.sin(2 * Math.PI * v)) < 1e-15, `v=${v}: ${c}, ${s}`);
+    expect(Math.abs(c - Math.cos(2 * Math.PI * v)) < 1e-15 && Math.abs(s - Math.sin(2 * Math.PI * v)) < 1e-15, `v=${v}: ${c}, ${s}`).toBeTruthy();
   }
 });

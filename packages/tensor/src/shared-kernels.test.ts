@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { gemm } from './gemm.ts';
 import { randomArray, maxRelativeError } from './compare.ts';
 import { Rng } from './random.ts';
@@ -8,7 +7,7 @@ import { SharedKernels, detectSharedSimd } from './wasm/shared-kernels.ts';
 const level = detectSharedSimd();
 
 test('shared-memory kernels are available (Node, Deno and Bun all have them)', () => {
-  assert.notEqual(level, 'none');
+  expect(level).not.toBe('none');
 });
 
 const levels = level === 'relaxed' ? (['simd', 'relaxed'] as const) : (['simd'] as const);
@@ -29,7 +28,7 @@ for (const lv of levels) {
           gemm(ta, tb, m, n, kk, 0.5, a, b, 0.25, want);
           k.gemm(ta, tb, m, n, kk, 0.5, a, b, 0.25, c);
           const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 1e-30);
-          assert.ok(maxRelativeError(c, want, scale) < 1e-5, `${m}x${n}x${kk} ${ta} ${tb}`);
+          expect(maxRelativeError(c, want, scale), `${m}x${n}x${kk} ${ta} ${tb}`).toBeLessThan(1e-5);
         }
       }
     }
@@ -40,7 +39,7 @@ for (const lv of levels) {
     const want = new Float32Array(9);
     gemm(false, true, 3, 3, 4, 1, a, b, 0, want);
     k.gemm(false, true, 3, 3, 4, 1, a, b, 0, c);
-    assert.ok(maxRelativeError(c, want, 1) < 1e-6);
+    expect(maxRelativeError(c, want, 1)).toBeLessThan(1e-6);
   });
 
   test(`${lv}: Adam in place (with gradient parts) matches the scalar formula`, () => {
@@ -57,7 +56,7 @@ for (const lv of levels) {
     for (let t = 1; t <= 3; t++) {
       g0.set(randomArray(rng, n));
       g1.set(randomArray(rng, n));
-      assert.equal(k.adam(p, [g0, g1], m, v, 0.01, t, 0.9, 0.999, 1e-8, 2, n), true);
+      expect(k.adam(p, [g0, g1], m, v, 0.01, t, 0.9, 0.999, 1e-8, 2, n)).toBe(true);
       for (let i = 2; i < n; i++) {
         const g = g0[i] + g1[i];
         ref.m[i] = 0.9 * ref.m[i] + 0.1 * g;
@@ -65,9 +64,9 @@ for (const lv of levels) {
         ref.p[i] -= (0.01 / (1 - 0.9 ** t)) * ref.m[i] / (Math.sqrt(ref.v[i] / (1 - 0.999 ** t)) + 1e-8);
       }
     }
-    assert.ok(maxRelativeError(p, ref.p, 1) < 1e-5);
-    assert.equal(p[0], Math.fround(ref.p[0]), 'elements before start untouched');
-    assert.equal(k.adam(new Float32Array(n), [g0], m, v, 0.01, 1, 0.9, 0.999, 1e-8, 0, n), false, 'not in the memory: declined');
+    expect(maxRelativeError(p, ref.p, 1)).toBeLessThan(1e-5);
+    expect(p[0], 'elements before start untouched').toBe(Math.fround(ref.p[0]));
+    expect(k.adam(new Float32Array(n), [g0], m, v, 0.01, 1, 0.9, 0.999, 1e-8, 0, n), 'not in the memory: declined').toBe(false);
   });
 }
 
@@ -76,10 +75,10 @@ test('views stay valid when the memory grows, and attach shares it', () => {
   const first = k.alloc(4);
   first.set([1, 2, 3, 4]);
   k.alloc(8 << 20); // grows the memory by 32 MiB
-  assert.deepEqual([...first], [1, 2, 3, 4]);
+  expect([...first]).toEqual([1, 2, 3, 4]);
   const region = k.reserve(1024);
   const other = SharedKernels.attach(k.memory, 'simd', region.start, region.end);
   const seen = other.view(first.byteOffset, 4);
-  assert.deepEqual([...seen], [1, 2, 3, 4]);
-  assert.throws(() => other.alloc(1000), /arena region exhausted/);
+  expect([...seen]).toEqual([1, 2, 3, 4]);
+  expect(() => other.alloc(1000)).toThrow(/arena region exhausted/);
 });

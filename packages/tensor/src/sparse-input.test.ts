@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { gemm } from './gemm.ts';
 import { maxRelativeError } from './compare.ts';
 import { Rng } from './random.ts';
@@ -31,7 +30,7 @@ for (const lv of level === 'relaxed' ? (['simd', 'relaxed'] as const) : level ==
 }
 
 test('shared-memory SIMD is available for the sparse kernels (Node, Bun and Deno all have it)', () => {
-  assert.notEqual(level, 'none');
+  expect(level).not.toBe('none');
 });
 
 /** x [rows, cols] with exactly round(density * rows * cols) non-zeros at random places, some negative. */
@@ -64,8 +63,8 @@ for (const impl of impls) {
         const nonZeros = sparseArray(rng, rows, cols, density, x);
         const w = fill(rng, impl.array(outputs * cols), outputs * cols);
         const dz = fill(rng, impl.array(rows * outputs), rows * outputs);
-        assert.equal(sparse.index(x, rows, cols), true);
-        assert.equal(sparse.density, nonZeros / (rows * cols));
+        expect(sparse.index(x, rows, cols)).toBe(true);
+        expect(sparse.density).toBe(nonZeros / (rows * cols));
         // NaN left in the results from before must be overwritten, as the dense GEMM does with beta = 0.
         const z = impl.array(rows * outputs).fill(NaN);
         const dw = impl.array(outputs * cols).fill(NaN);
@@ -76,13 +75,13 @@ for (const impl of impls) {
         gemm(false, true, rows, outputs, cols, 1, x, w, 0, wantZ);
         gemm(true, false, outputs, cols, rows, 1, dz, x, 0, wantDw);
         const label = `${rows}x${cols}->${outputs} at ${density * 100}%`;
-        assert.ok(normError(z, wantZ) < 1e-6, `forward ${label}: ${normError(z, wantZ)}`);
-        assert.ok(normError(dw, wantDw) < 1e-6, `weightGrad ${label}: ${normError(dw, wantDw)}`);
-        if (density === 0) assert.ok(z.every((v) => v === 0) && dw.every((v) => v === 0), `${label}: all zero`);
+        expect(normError(z, wantZ), `forward ${label}: ${normError(z, wantZ)}`).toBeLessThan(1e-6);
+        expect(normError(dw, wantDw), `weightGrad ${label}: ${normError(dw, wantDw)}`).toBeLessThan(1e-6);
+        if (density === 0) expect(z.every((v) => v === 0) && dw.every((v) => v === 0), `${label}: all zero`).toBeTruthy();
         cases++;
       }
     }
-    assert.equal(cases, SIZES.length * DENSITIES.length);
+    expect(cases).toBe(SIZES.length * DENSITIES.length);
   });
 
   test(`${impl.name}: index gives up above maxDensity, and refuses arrays it did not index`, () => {
@@ -90,14 +89,14 @@ for (const impl of impls) {
     const rng = new Rng(5);
     const x = impl.array(20 * 30);
     sparseArray(rng, 20, 30, 0.5, x);
-    assert.equal(sparse.index(x, 20, 30, 0.4), false);
+    expect(sparse.index(x, 20, 30, 0.4)).toBe(false);
     const z = impl.array(20 * 4);
-    assert.throws(() => sparse.forward(x, impl.array(4 * 30), 4, z), /not the array last indexed/);
-    assert.equal(sparse.index(x, 20, 30, 0.5), true);
-    assert.equal(sparse.density, 0.5);
-    assert.throws(() => sparse.forward(impl.array(20 * 30), impl.array(4 * 30), 4, z), /not the array last indexed/);
-    assert.throws(() => sparse.forward(x, impl.array(3 * 30), 4, z), /needs 120/);
-    assert.throws(() => sparse.index(x, 21, 30), /x has 600 elements, needs 630/);
+    expect(() => sparse.forward(x, impl.array(4 * 30), 4, z)).toThrow(/not the array last indexed/);
+    expect(sparse.index(x, 20, 30, 0.5)).toBe(true);
+    expect(sparse.density).toBe(0.5);
+    expect(() => sparse.forward(impl.array(20 * 30), impl.array(4 * 30), 4, z)).toThrow(/not the array last indexed/);
+    expect(() => sparse.forward(x, impl.array(3 * 30), 4, z)).toThrow(/needs 120/);
+    expect(() => sparse.index(x, 21, 30)).toThrow(/x has 600 elements, needs 630/);
   });
 
   test(`${impl.name}: a NaN input propagates like the dense product's`, () => {
@@ -107,20 +106,20 @@ for (const impl of impls) {
     const w = impl.array(6);
     w.set([1, 2, 3, 4, 5, 6]);
     const z = impl.array(4);
-    assert.equal(sparse.index(x, 2, 3), true);
+    expect(sparse.index(x, 2, 3)).toBe(true);
     sparse.forward(x, w, 2, z);
     const want = new Float32Array(4);
     gemm(false, true, 2, 2, 3, 1, x, w, 0, want);
-    assert.deepEqual([...z].map(String), [...want].map(String));
+    expect([...z].map(String)).toEqual([...want].map(String));
   });
 }
 
 test("the factory picks WebAssembly over a shared memory, and the loops for { simd: 'off' }", () => {
   const k = level === 'none' ? null : SharedKernels.create();
-  assert.equal(createSparseInput(k, { simd: 'off' }).path, 'typescript');
-  assert.equal(createSparseInput(null, { simd: 'auto' }).path, 'typescript');
-  if (k) assert.equal(createSparseInput(k).path, `wasm-${k.level}`);
-  assert.throws(() => createSparseInput(k, { simd: 'fast' as never }), /simd: unknown choice "fast"; choose auto, relaxed, simd, off/);
+  expect(createSparseInput(k, { simd: 'off' }).path).toBe('typescript');
+  expect(createSparseInput(null, { simd: 'auto' }).path).toBe('typescript');
+  if (k) expect(createSparseInput(k).path).toBe(`wasm-${k.level}`);
+  expect(() => createSparseInput(k, { simd: 'fast' as never })).toThrow(/simd: unknown choice "fast"; choose auto, relaxed, simd, off/);
 });
 
 test('sparseInputArenaBytes is enough for the kernels\' allocations (a worker region of that size does not run out)', () => {
@@ -140,10 +139,10 @@ test('sparseInputArenaBytes is enough for the kernels\' allocations (a worker re
     const k = SharedKernels.attach(whole.memory, 'simd', region.start, region.end);
     const [vx, vw, vz, vdz, vdw] = [x, w, z, dz, dw].map((a) => k.view(a.byteOffset, a.length));
     const sparse = new WasmSparseInput(k);
-    assert.equal(sparse.index(vx, rows, cols), true);
+    expect(sparse.index(vx, rows, cols)).toBe(true);
     sparse.forward(vx, vw, outputs, vz);
     sparse.weightGrad(vdz, vx, outputs, vdw);
   };
   run(bytes);
-  assert.throws(() => run(bytes - 1024 * 1024), /arena region exhausted/);
+  expect(() => run(bytes - 1024 * 1024)).toThrow(/arena region exhausted/);
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { createFastGemm, detectSharedSimd, maxRelativeError, randomArray, Rng, SharedKernels, type FloatArray } from '@dnn/tensor';
 import { referenceKernels } from '../kernels.ts';
 import { createLayersWorkspace, layersGradients } from '../sequence.ts';
@@ -48,9 +47,9 @@ for (const [name, shape, layers, loss] of cases) {
       const down = run(new Float64Array(size));
       params[i] = keep;
       const numeric = (up - down) / (2 * h);
-      assert.ok(Math.abs(numeric - grads[i]) < 1e-6 * Math.max(1, Math.abs(numeric)), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`);
+      expect(Math.abs(numeric - grads[i]), `param ${i}: analytic ${grads[i]}, numeric ${numeric}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
     }
-    assert.ok(grads.some((g) => g !== 0), 'some gradient is non-zero');
+    expect(grads.some((g) => g !== 0), 'some gradient is non-zero').toBeTruthy();
   });
 }
 
@@ -113,11 +112,11 @@ for (const [name, shape, layer, tolerance = 1e-5] of fastCases) {
       const inArena = detectSharedSimd() === 'none' ? null : runLayer(spec, 0, rows, true, rows, true);
       for (const part of ['y', 'dx', 'grads'] as const) {
         const e = maxRelativeError(fast[part], ref[part]);
-        assert.ok(e < tolerance, `${part}, ${rows} rows: relative error ${e}`);
+        expect(e, `${part}, ${rows} rows: relative error ${e}`).toBeLessThan(tolerance);
         const ea = inArena ? maxRelativeError(inArena[part], ref[part]) : 0;
-        assert.ok(ea < tolerance, `${part}, ${rows} rows, arena: relative error ${ea}`);
+        expect(ea, `${part}, ${rows} rows, arena: relative error ${ea}`).toBeLessThan(tolerance);
       }
-      assert.ok(!ref.dx.some(Number.isNaN) && !ref.y.some(Number.isNaN), 'every output written');
+      expect(!ref.dx.some(Number.isNaN) && !ref.y.some(Number.isNaN), 'every output written').toBeTruthy();
     }
   });
 }
@@ -132,19 +131,19 @@ test('dropout: a counter-based mask, repeatable, the same for any split of the b
   const whole = new Float32Array(8 * 50);
   referenceLayers.dropout.forward(pass(8, 0), x, whole);
   const kept = whole.filter((v) => v !== 0);
-  assert.ok(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6), 'kept values scaled by 1 / (1 - rate)');
-  assert.ok(Math.abs(kept.length / whole.length - 0.7) < 0.08, `kept ${kept.length} of ${whole.length}`);
+  expect(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6), 'kept values scaled by 1 / (1 - rate)').toBeTruthy();
+  expect(Math.abs(kept.length / whole.length - 0.7), `kept ${kept.length} of ${whole.length}`).toBeLessThan(0.08);
   // A worker with rows 3..7 of the batch computes the same mask for them.
   const part = new Float32Array(5 * 50);
   referenceLayers.dropout.forward(pass(5, 3), x.subarray(150), part);
-  assert.deepEqual(part, whole.subarray(150));
+  expect(part).toEqual(whole.subarray(150));
   const again = new Float32Array(8 * 50);
   referenceLayers.dropout.forward(pass(8, 0), x, again);
-  assert.deepEqual(again, whole);
-  assert.notEqual(dropoutKeeps(11, 7, 0, 5, 0.5) === dropoutKeeps(11, 8, 0, 5, 0.5) && dropoutKeeps(11, 7, 0, 6, 0.5) === dropoutKeeps(11, 8, 0, 6, 0.5) && dropoutKeeps(11, 7, 0, 9, 0.5) === dropoutKeeps(11, 8, 0, 9, 0.5) && dropoutKeeps(11, 7, 0, 12, 0.5) === dropoutKeeps(11, 8, 0, 12, 0.5), true, 'another step, another mask');
+  expect(again).toEqual(whole);
+  expect(dropoutKeeps(11, 7, 0, 5, 0.5) === dropoutKeeps(11, 8, 0, 5, 0.5) && dropoutKeeps(11, 7, 0, 6, 0.5) === dropoutKeeps(11, 8, 0, 6, 0.5) && dropoutKeeps(11, 7, 0, 9, 0.5) === dropoutKeeps(11, 8, 0, 9, 0.5) && dropoutKeeps(11, 7, 0, 12, 0.5) === dropoutKeeps(11, 8, 0, 12, 0.5), 'another step, another mask').not.toBe(true);
   const inference = new Float32Array(8 * 50);
   referenceLayers.dropout.forward(pass(8, 0, false), x, inference);
-  assert.ok(inference.every((v) => v === 1), 'inference passes through');
+  expect(inference.every((v) => v === 1), 'inference passes through').toBeTruthy();
 });
 
 test('a dense-only list gives the same gradients layer by layer as the fused MLP step', async () => {
@@ -157,14 +156,14 @@ test('a dense-only list gives the same gradients layer by layer as the fused MLP
   const x = randomArray(rng, 5 * 13, 0, 1);
   const grads = (fused: boolean): FloatArray => {
     const ws = createWorkspace(spec, 5, Float32Array, { fused });
-    assert.equal(ws.path, fused ? 'mlp' : 'layers');
+    expect(ws.path).toBe(fused ? 'mlp' : 'layers');
     ws.a[0].set(x);
     [1, 3, 0, 2, 1].forEach((l, i) => (ws.labels[i] = l));
     const g = new Float32Array(params.length);
     computeGradients(ws, params, g, 5);
     return g;
   };
-  assert.ok(maxRelativeError(grads(false), grads(true)) < 1e-5);
+  expect(maxRelativeError(grads(false), grads(true))).toBeLessThan(1e-5);
 });
 
 test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the reference gradients', async () => {
@@ -197,10 +196,10 @@ test('whole networks: the fast table (fused ReLUs, im2col, GEMM) gives the refer
   };
   const ref = run(false);
   for (const fast of [run(true), run(true, true)]) {
-    assert.ok(Math.abs(fast.loss - ref.loss) / ref.loss < 1e-5, `loss ${fast.loss} vs ${ref.loss}`);
-    assert.ok(maxRelativeError(fast.out, ref.out) < 1e-5);
+    expect(Math.abs(fast.loss - ref.loss) / ref.loss, `loss ${fast.loss} vs ${ref.loss}`).toBeLessThan(1e-5);
+    expect(maxRelativeError(fast.out, ref.out)).toBeLessThan(1e-5);
     const e = maxRelativeError(fast.grads, ref.grads, 1e-3);
-    assert.ok(e < 1e-4, `gradients differ by ${e}`);
+    expect(e, `gradients differ by ${e}`).toBeLessThan(1e-4);
   }
 });
 
@@ -208,7 +207,7 @@ test('the im2col conv cuts a batch into chunks of CHUNK_FLOATS of col (the chunk
   const { chunkRows, CHUNK_FLOATS } = await import('./conv2d-im2col.ts');
   const spec = validateSpec({ input: { shape: [16, 20, 20], scale: 1 }, layers: [conv(4, 5), { kind: 'flatten' }], loss: 'mse' });
   const info = layerShapes(spec)[0];
-  assert.equal(chunkRows(info, 7), Math.floor(CHUNK_FLOATS / (400 * 256)));
-  assert.equal(chunkRows(info, 7), 2);
-  assert.equal(chunkRows(info, 1), 1);
+  expect(chunkRows(info, 7)).toBe(Math.floor(CHUNK_FLOATS / (400 * 256)));
+  expect(chunkRows(info, 7)).toBe(2);
+  expect(chunkRows(info, 1)).toBe(1);
 });

@@ -1,5 +1,4 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
+import { test, expect } from 'bun:test';
 import { biasRelu } from '../rowwise.ts';
 import { relu } from '../activations.ts';
 import { randomArray } from '../compare.ts';
@@ -12,7 +11,7 @@ const bits = (a: Float32Array) => [...new Uint32Array(a.buffer.slice(a.byteOffse
 
 // In place (WebAssembly) and not (an arena for `simd: 'off'`, TypeScript loops over its buffers).
 for (const inPlace of [true, false]) test(`ReLU on arena arrays${inPlace ? '' : ' (inPlace: false)'} gives the loops\' results bit for bit (NaN, -0, Infinity, odd sizes)`, () => {
-  assert.notEqual(detectSharedSimd(), 'none');
+  expect(detectSharedSimd()).not.toBe('none');
   const k = SharedKernels.create(undefined, { inPlace });
   const rng = new Rng(3);
   for (const [rows, cols] of [[1, 1], [3, 7], [100, 400], [5, 13]]) {
@@ -34,27 +33,27 @@ for (const inPlace of [true, false]) test(`ReLU on arena arrays${inPlace ? '' : 
       v.set(a);
       return v;
     });
-    assert.equal(arenaOf(ax, ab, ay), inPlace ? k : null);
+    expect(arenaOf(ax, ab, ay)).toBe(inPlace ? k : null);
     biasRelu(rows, cols, ax, ab, ay);
     relu.backward(n, ax, ay, ady, adx);
-    assert.deepEqual(bits(ax), bits(px), `${rows}x${cols}: x + bias`);
-    assert.deepEqual(bits(ay), bits(py), `${rows}x${cols}: relu`);
-    assert.deepEqual(bits(adx), bits(pdx), `${rows}x${cols}: relu backward`);
+    expect(bits(ax), `${rows}x${cols}: x + bias`).toEqual(bits(px));
+    expect(bits(ay), `${rows}x${cols}: relu`).toEqual(bits(py));
+    expect(bits(adx), `${rows}x${cols}: relu backward`).toEqual(bits(pdx));
     // dx aliasing dy, as backprop calls it.
     relu.backward(n, ax, ay, ady, ady);
-    assert.deepEqual(bits(ady), bits(pdx), `${rows}x${cols}: in place`);
+    expect(bits(ady), `${rows}x${cols}: in place`).toEqual(bits(pdx));
   }
 });
 
 test('arrays from outside the arena, or too short, take the loops', () => {
   const k = SharedKernels.create();
   const inside = k.alloc(8);
-  assert.equal(arenaOf(inside, new Float32Array(8)), null);
-  assert.equal(arenaOf(new Float64Array(8), inside), null);
+  expect(arenaOf(inside, new Float32Array(8))).toBe(null);
+  expect(arenaOf(new Float64Array(8), inside)).toBe(null);
   // A y shorter than rows * cols: the loop writes what fits and nothing past it.
   const x = k.alloc(8).fill(1);
   const y = k.alloc(4);
   const after = k.alloc(4).fill(7);
   biasRelu(2, 4, x, k.alloc(4), y.subarray(0, 2));
-  assert.deepEqual([...after], [7, 7, 7, 7]);
+  expect([...after]).toEqual([7, 7, 7, 7]);
 });
