@@ -102,8 +102,10 @@ function count(out, runtime) {
   if (runtime === 'bun') {
     return { passed: num(/^\s*(\d+) pass/m), failed: num(/^\s*(\d+) fail/m), skipped: (num(/^\s*(\d+) skip/m) || 0) + (num(/^\s*(\d+) todo/m) || 0), skips: all(/^\((?:skip|todo)\) (.*)$/gm) };
   }
-  const m = plain.match(/(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/);
-  return { passed: m ? Number(m[1]) : NaN, failed: m ? Number(m[3]) : NaN, skipped: m ? Number(m[4] ?? 0) : NaN, skips: all(/^(.*) \.\.\. ignored/gm) };
+  const m = plain.match(/(?:ok|FAILED) \| (\d+) passed(?: \((\d+) steps?\))? \| (\d+) failed(?: \((\d+) steps?\))?(?: \| (\d+) ignored)?/);
+  // Deno counts a describe block as one test and its tests as steps: count the tests, not the blocks.
+  const groups = (plain.match(/^\S.* \.\.\.\n {2}\S/gm) ?? []).length;
+  return { passed: m ? Number(m[1]) + Number(m[2] ?? 0) - groups : NaN, failed: m ? Number(m[3]) : NaN, skipped: m ? Number(m[5] ?? 0) : NaN, skips: all(/^\s*(.*) \.\.\. ignored/gm) };
 }
 
 /** The Node binary of another major version, installed from scripts/node-versions on first use; or why there is none. */
