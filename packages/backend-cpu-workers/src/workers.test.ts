@@ -38,9 +38,9 @@ test('one worker sums nothing: two epochs with adam are bit-identical to the cpu
 
 test('the deterministic mode changes something: without it, 3 workers end in other bits than cpu; with it, the same', async () => {
   const o = opts('adam', { epochs: 1 });
-  const [cpu, three] = await Promise.all([fit(spec, data, { ...o, backend: cpuBackend() }), fit(spec, data, { ...o, backend: workersBackend({ workers: 3 }) })]);
+  const [cpu, three] = await Promise.all([fit(spec, data, { ...o, backend: cpuBackend(testKernels) }), fit(spec, data, { ...o, backend: workersBackend({ ...testKernels, workers: 3 }) })]);
   expect(weightsHash(three.params), 'the gradient sum order shows in the weights').not.toBe(weightsHash(cpu.params));
-  const [dc, d3] = [await fit(spec, data, { ...o, deterministic: true }), await fit(spec, data, { ...o, deterministic: true, backend: workersBackend({ workers: 3 }) })];
+  const [dc, d3] = [await fit(spec, data, { ...o, deterministic: true, backend: cpuBackend(testKernels) }), await fit(spec, data, { ...o, deterministic: true, backend: workersBackend({ ...testKernels, workers: 3 }) })];
   expect(weightsHash(d3.params)).toBe(weightsHash(dc.params));
   expect(d3.history[0].trainLoss).toBe(dc.history[0].trainLoss);
 });
