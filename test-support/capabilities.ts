@@ -7,7 +7,7 @@
 // (`bun test`, `deno test`), nothing is required.
 import { test, type TestBody, type TestOptions } from 'bun:test';
 import { existsSync } from 'node:fs';
-import { chromiumOverride, requiredCapabilities } from './environment.ts';
+import { chromiumOverride, requiredCapabilities, simdOff } from './environment.ts';
 
 /** What a test may need that a machine may lack; test-all.mjs lists the same names. */
 export type Capability = 'webgpu' | 'chromium' | 'python3-torch';
@@ -46,4 +46,16 @@ export function requireCapability(capability: Capability, available: boolean, wh
  */
 export function findChromium(): string | undefined {
   return (chromiumOverride !== undefined ? [chromiumOverride] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
+}
+
+/**
+ * The gate of a test that drives headless Chromium from Node (playwright-core):
+ * it runs once, in the Node pass with SIMD on (pages do not depend on
+ * DNN_SIMD), and requires Chromium there.
+ */
+export function chromiumTest(): TestFn {
+  const inNode = !(globalThis as { Deno?: unknown }).Deno && !(globalThis as { process?: { versions?: { bun?: string } } }).process?.versions?.bun;
+  if (simdOff) return skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)');
+  if (!inNode) return skipIf('the browser tests run under Node (playwright-core)');
+  return requireCapability('chromium', findChromium() !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
 }

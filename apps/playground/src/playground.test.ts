@@ -6,16 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { simdOff } from '../../../test-support/environment.ts';
-import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { chromiumTest, findChromium } from '../../../test-support/capabilities.ts';
 
 const CHROMIUM = findChromium();
-const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const browserTest = simdOff
-  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
-  : !inNode
-    ? skipIf('the browser tests run under Node (playwright-core)')
-    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
+const browserTest = chromiumTest();
 const appDir = dirname(createRequire(import.meta.url).resolve('@dnn/playground/package.json'));
 
 browserTest('the playground trains with WebGPU and the worker pool (MLP) and the CNN on workers, predicts a drawn digit, and shows it', async () => {

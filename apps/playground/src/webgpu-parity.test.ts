@@ -8,16 +8,10 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simdOff } from '../../../test-support/environment.ts';
-import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { chromiumTest, findChromium } from '../../../test-support/capabilities.ts';
 
 const CHROMIUM = findChromium();
-const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const browserTest = simdOff
-  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
-  : !inNode
-    ? skipIf('the browser tests run under Node (playwright-core)')
-    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
+const browserTest = chromiumTest();
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const fixture = fileURLToPath(new URL('./test-fixtures/webgpu-parity-page.ts', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 

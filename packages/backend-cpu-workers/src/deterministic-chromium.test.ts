@@ -13,16 +13,10 @@ import { build } from 'esbuild';
 import { cpuBackend } from '@dnn/nn';
 import { DETERMINISM_FIXTURES, deterministicHash } from '@dnn/nn/testing';
 import { workersBackend } from '@dnn/backend-cpu-workers';
-import { simdOff } from '../../../test-support/environment.ts';
-import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { chromiumTest, findChromium } from '../../../test-support/capabilities.ts';
 
 const CHROMIUM = findChromium();
-const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const browserTest = simdOff
-  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
-  : !inNode
-    ? skipIf('the browser tests run under Node (playwright-core)')
-    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
+const browserTest = chromiumTest();
 // The sources of the suite's runs (without node:test, which a page cannot load); the bundle is run from the repository.
 const runsSource = fileURLToPath(new URL('../../nn/src/testing/runs.ts', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
 

@@ -9,16 +9,10 @@ import { encode as encodePng } from 'fast-png';
 import { decodeModel, predict } from '@dnn/nn';
 import { grayFromRgba, loadMnist, mnistDataPackageDir, mnistFromImage } from '@dnn/data-mnist';
 import { runCli } from './test-helpers.ts';
-import { simdOff } from '../../../test-support/environment.ts';
-import { findChromium, requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { chromiumTest, findChromium } from '../../../test-support/capabilities.ts';
 
 const CHROMIUM = findChromium();
-const inNode = !(globalThis as { Deno?: unknown }).Deno && !(process.versions as { bun?: string }).bun;
-const browserTest = simdOff
-  ? skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)')
-  : !inNode
-    ? skipIf('the browser tests run under Node (playwright-core)')
-    : requireCapability('chromium', CHROMIUM !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
+const browserTest = chromiumTest();
 const examples = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..', 'examples');
 
 browserTest('examples/browser: load a model and predict a digit in the page, as dnn does in Node', async () => {
