@@ -25,6 +25,16 @@ export function detectSimd(): SimdLevel {
   return (detected = 'none');
 }
 
+// Compiled code only (each GEMM instantiates it with a memory of its own): a
+// caller making a GEMM per call, as predict() does per image, decodes and
+// compiles the module once.
+const compiled = new Map<Exclude<SimdLevel, 'none'>, WebAssembly.Module>();
+function compiledGemm(level: Exclude<SimdLevel, 'none'>): WebAssembly.Module {
+  let module = compiled.get(level);
+  if (!module) compiled.set(level, (module = new WebAssembly.Module(bytesOf(level === 'relaxed' ? GEMM_RELAXED_BASE64 : GEMM_SIMD_BASE64))));
+  return module;
+}
+
 /**
  * A GEMM backed by the WebAssembly kernel at `level` (default: the best
  * detected). Float64 arrays fall back to the reference. `blocked: false`
@@ -33,8 +43,7 @@ export function detectSimd(): SimdLevel {
 export function createWasmGemm(level: Exclude<SimdLevel, 'none'> = detectSimd() as Exclude<SimdLevel, 'none'>, options: { blocked?: boolean } = {}): GemmFn {
   const blocked = options.blocked ?? true;
   if ((level as SimdLevel) === 'none') throw new Error('this runtime has no WebAssembly SIMD');
-  const module = new WebAssembly.Module(bytesOf(level === 'relaxed' ? GEMM_RELAXED_BASE64 : GEMM_SIMD_BASE64));
-  const instance = new WebAssembly.Instance(module, {});
+  const instance = new WebAssembly.Instance(compiledGemm(level), {});
   const memory = instance.exports.memory as WebAssembly.Memory;
   const run = instance.exports.gemm as WasmGemmKernel;
   const transpose = instance.exports.transpose as WasmTranspose;
