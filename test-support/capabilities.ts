@@ -48,13 +48,15 @@ export function findChromium(): string | undefined {
   return (chromiumOverride !== undefined ? [chromiumOverride] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
 }
 
+/** Whether this is Node (not Bun or Deno, which also have `process`). */
+export const inNode = !(globalThis as { Deno?: unknown }).Deno && !(globalThis as { process?: { versions?: { bun?: string } } }).process?.versions?.bun;
+
 /**
  * The gate of a test that drives headless Chromium from Node (playwright-core):
  * it runs once, in the Node pass with SIMD on (pages do not depend on
  * DNN_SIMD), and requires Chromium there.
  */
 export function chromiumTest(): TestFn {
-  const inNode = !(globalThis as { Deno?: unknown }).Deno && !(globalThis as { process?: { versions?: { bun?: string } } }).process?.versions?.bun;
   if (simdOff) return skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)');
   if (!inNode) return skipIf('the browser tests run under Node (playwright-core)');
   return requireCapability('chromium', findChromium() !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
