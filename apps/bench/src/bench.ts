@@ -6,7 +6,9 @@
  * 60,000-image epoch of 784-400-200-10 (Adam, batch 100) for the cpu
  * backend (sparse and dense first layer), the workers backend at 1 and 2
  * threads, cpu and 2 workers in deterministic mode (its cost: the same epoch
- * with and without, in the same rounds) and PyTorch with 2 threads,
+ * with and without, in the same rounds), the cpu epoch in one child process
+ * and in two at once (what two independent threads get from this machine,
+ * the ceiling for the workers) and PyTorch with 2 threads,
  * alternating round by round, then
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
  * and scale to 600, as they say), the ratios, and the peak memory of a
@@ -34,7 +36,7 @@ import { EPOCH_STEPS, SHAPES } from './shapes.ts';
 import { alternate, gflops, median } from './timing.ts';
 import { HELP, parseBenchArgs, UsageError, type BenchArgs } from './args.ts';
 import { findTorchPython, torchEpoch } from './baseline-torch.ts';
-import { childEpoch, repoRoot, runtimes } from './runtimes.ts';
+import { childEpoch, concurrentEpochs, repoRoot, runtimes } from './runtimes.ts';
 import { tfjsGemmMs, tfjsStepMs, useTfjs } from './baseline-tfjs.ts';
 import { jaxGemmMs, jaxStepMs, useJax } from './baseline-jax.ts';
 
@@ -107,6 +109,11 @@ async function epochSection(): Promise<void> {
     'cpu, deterministic': () => epochSeconds(data, cpuBackend({ ...kernels, deterministic: true })),
     'workers x2, deterministic': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2, deterministic: true })),
   };
+  // The machine's own ceiling for two threads: the cpu epoch in one child process, then in two at once.
+  const self = runtimes(repoRoot(), fileURLToPath(import.meta.url), process.execPath)[0];
+  const childSeconds = (r: Awaited<ReturnType<typeof concurrentEpochs>>) => ({ seconds: Math.max(...r.map((e) => ('seconds' in e ? e.seconds : NaN))) });
+  runs['cpu, one process'] = async () => childSeconds(await concurrentEpochs(self, 1));
+  runs['cpu, two processes at once'] = async () => childSeconds(await concurrentEpochs(self, 2));
   // PyTorch takes its turn in each round too (its first run above checked that it works).
   if ('seconds' in torch) {
     runs['PyTorch, 2 threads'] = async () => {
@@ -119,7 +126,7 @@ async function epochSection(): Promise<void> {
   for (const [name, list] of Object.entries(samples)) {
     rows[name] = Math.min(...list.map((s) => s.seconds));
     const cpuBest = Math.min(...list.map((s) => s.cpuSeconds ?? NaN));
-    const cpuNote = name.startsWith('cpu') ? ` (CPU time ${fmt(cpuBest, 2)} s)` : '';
+    const cpuNote = name.startsWith('cpu') && Number.isFinite(cpuBest) ? ` (CPU time ${fmt(cpuBest, 2)} s)` : '';
     const scaled = 'stepsTimed' in torch && torch.stepsTimed < torch.steps ? `, ${torch.stepsTimed} of ${torch.steps} steps timed, scaled` : '';
     const note = name.startsWith('PyTorch') && 'version' in torch ? ` (torch ${torch.version}, ${torch.python}, BLAS ${torch.blas}${scaled})` : '';
     out({ section: 'epoch', backend: name, seconds: rows[name], cpuSeconds: cpuBest }, `  ${name.padEnd(28)} ${fmt(rows[name], 2)} s${cpuNote}${note}`);
@@ -142,6 +149,9 @@ async function epochSection(): Promise<void> {
     'sparse first layer speed-up (dense / sparse, CPU time, median)': paired('cpu, dense first layer', 'cpu', 'cpuSeconds'),
     'workers x2 speed-up over workers x1 (median of rounds)': paired('workers x1', 'workers x2'),
     'workers x1 cost over cpu': ratio('workers x1', 'cpu'),
+    // Each process's epoch takes as long as the slower of the two: 2 / this is the most 2 threads can gain here.
+    'two independent cpu epochs at once: slower one / one alone (median)': paired('cpu, two processes at once', 'cpu, one process'),
+    'so the most 2 threads can gain on this machine (2 / that)': 2 / paired('cpu, two processes at once', 'cpu, one process'),
     'deterministic mode cost, cpu (deterministic / not, median of rounds)': paired('cpu, deterministic', 'cpu'),
     'deterministic mode cost, workers x2 (deterministic / not, median)': paired('workers x2, deterministic', 'workers x2'),
   };

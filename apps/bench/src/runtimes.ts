@@ -5,7 +5,7 @@
  * node_modules), Bun and Deno (the devDependencies). Each runs this same
  * benchmark file with --epoch-child and prints one JSON line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,14 +68,40 @@ export function childEpoch(rt: Runtime): ChildEpoch {
   if (!rt.command) return { skipped: rt.skipped ?? 'not available' };
   const [cmd, ...args] = rt.command;
   const r = spawnSync(cmd, [...args, '--epoch-child'], { encoding: 'utf8', timeout: 600_000 });
-  const line = (r.stdout || '').trim().split('\n').pop() ?? '';
+  return childResult(r.status, r.stdout || '', r.stderr || '', r.error?.message);
+}
+
+/**
+ * `count` cpu epochs in `rt` at the same time, one process each: what the
+ * machine gives independent threads, with nothing shared between them (the
+ * ceiling for what workers that do share can reach).
+ */
+export function concurrentEpochs(rt: Runtime, count: number): Promise<ChildEpoch[]> {
+  if (!rt.command) return Promise.resolve(Array.from({ length: count }, () => ({ skipped: rt.skipped ?? 'not available' })));
+  const [cmd, ...args] = rt.command;
+  const one = () =>
+    new Promise<ChildEpoch>((resolve) => {
+      const child = spawn(cmd, [...args, '--epoch-child'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('error', (e) => resolve(childResult(null, stdout, stderr, e.message)));
+      child.on('close', (status) => resolve(childResult(status, stdout, stderr)));
+    });
+  return Promise.all(Array.from({ length: count }, one));
+}
+
+/** A child's last stdout line as its epoch, or why there is none. */
+function childResult(status: number | null, stdout: string, stderr: string, error?: string): ChildEpoch {
+  const line = stdout.trim().split('\n').pop() ?? '';
   try {
     const j = JSON.parse(line);
-    if (r.status === 0 && typeof j.seconds === 'number') return j;
+    if (status === 0 && typeof j.seconds === 'number') return j;
   } catch {
     // reported below
   }
-  return { skipped: `failed: ${((r.stderr || '').trim().split('\n').pop() || r.error?.message || `exit status ${r.status}`).slice(0, 200)}` };
+  return { skipped: `failed: ${(stderr.trim().split('\n').pop() || error || `exit status ${status}`).slice(0, 200)}` };
 }
 
 /** The repository root, from this file (src/ or the bundled dist/). */
