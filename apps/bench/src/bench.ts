@@ -5,7 +5,7 @@
  * blocking; TensorFlow.js wasm and cpu; jax-js wasm), then seconds per
  * 60,000-image epoch of 784-400-200-10 (Adam, batch 100) for the cpu
  * backend (sparse and dense first layer), the workers backend at 1 and 2
- * threads, cpu and 2 workers in deterministic mode (its cost: the same epoch
+ * threads (and at 1 and 2 on 20,000 images, a small run), cpu and 2 workers in deterministic mode (its cost: the same epoch
  * with and without, in the same rounds), the cpu epoch in one child process
  * and in two at once (what two independent threads get from this machine,
  * the ceiling for the workers) and PyTorch with 2 threads,
@@ -94,6 +94,7 @@ async function gemmSection(): Promise<void> {
 async function epochSection(): Promise<void> {
   const { train } = await loadMnist({ packageDir: mnistDataPackageDir(import.meta.url) });
   const data = sliceDataset(train, 0, train.count);
+  const small = sliceDataset(train, 0, 20000);
   out(
     { section: 'epoch', runtime, kernels: fastKernelsPath(kernels) },
     `\nOne 60,000-image epoch of 784-400-200-10, Adam, batch 100 (best of ${reps}, run in alternation; ${runtime}; kernels ${fastKernelsPath(kernels)})`,
@@ -105,6 +106,9 @@ async function epochSection(): Promise<void> {
     'cpu, dense first layer': () => epochSeconds(data, cpuBackend({ ...kernels, sparseInput: false })),
     'workers x1': () => epochSeconds(data, workersBackend({ ...kernels, workers: 1 })),
     'workers x2': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2 })),
+    // A small run (`dnn-cli train --limit 20000`), where the pool's fixed costs weigh more.
+    'workers x1, 20,000 images': () => epochSeconds(small, workersBackend({ ...kernels, workers: 1 })),
+    'workers x2, 20,000 images': () => epochSeconds(small, workersBackend({ ...kernels, workers: 2 })),
     // Deterministic mode's cost: fixed row blocks summed in a fixed tree, plain SIMD (no relaxed fused multiply-add).
     'cpu, deterministic': () => epochSeconds(data, cpuBackend({ ...kernels, deterministic: true })),
     'workers x2, deterministic': () => epochSeconds(data, workersBackend({ ...kernels, workers: 2, deterministic: true })),
@@ -148,6 +152,7 @@ async function epochSection(): Promise<void> {
     'sparse first layer speed-up (dense / sparse, wall, median of rounds)': paired('cpu, dense first layer', 'cpu'),
     'sparse first layer speed-up (dense / sparse, CPU time, median)': paired('cpu, dense first layer', 'cpu', 'cpuSeconds'),
     'workers x2 speed-up over workers x1 (median of rounds)': paired('workers x1', 'workers x2'),
+    'the same on 20,000 images (median of rounds)': paired('workers x1, 20,000 images', 'workers x2, 20,000 images'),
     'workers x1 cost over cpu': ratio('workers x1', 'cpu'),
     // Each process's epoch takes as long as the slower of the two: 2 / this is the most 2 threads can gain here.
     'two independent cpu epochs at once: slower one / one alone (median)': paired('cpu, two processes at once', 'cpu, one process'),
