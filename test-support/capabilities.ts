@@ -8,6 +8,7 @@
 import { test, type TestBody, type TestOptions } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { chromiumOverride, requiredCapabilities, simdOff } from './environment.ts';
+import { inNode } from './runtime.ts';
 
 /** What a test may need that a machine may lack; test-all.mjs lists the same names. */
 export type Capability = 'webgpu' | 'chromium' | 'python3-torch';
@@ -47,9 +48,6 @@ export function requireCapability(capability: Capability, available: boolean, wh
 export function findChromium(): string | undefined {
   return (chromiumOverride !== undefined ? [chromiumOverride] : ['/usr/bin/chromium', '/usr/bin/chromium-browser']).find((p) => existsSync(p));
 }
-
-/** Whether this is Node (not Bun or Deno, which also have `process`). */
-export const inNode = !(globalThis as { Deno?: unknown }).Deno && !(globalThis as { process?: { versions?: { bun?: string } } }).process?.versions?.bun;
 
 /**
  * The gate of a test that drives headless Chromium from Node (playwright-core):

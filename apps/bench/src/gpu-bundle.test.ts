@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simdOff } from '../../../test-support/environment.ts';
 import { skipIf } from '../../../test-support/capabilities.ts';
+import { inNode } from '../../../test-support/runtime.ts';
 
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
 const root = fileURLToPath(new URL('../../../', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
@@ -24,7 +25,7 @@ const real = (p: string) => {
     return p;
   }
 };
-const underPathNode = !(globalThis as { Bun?: unknown; Deno?: unknown }).Bun && !(globalThis as { Deno?: unknown }).Deno && Boolean(pathNode) && real(process.execPath) === real(pathNode!);
+const underPathNode = inNode && Boolean(pathNode) && real(process.execPath) === real(pathNode!);
 const skip =
   simdOff
     ? 'the bundle does not depend on DNN_SIMD (run in the SIMD pass)'

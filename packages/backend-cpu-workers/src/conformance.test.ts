@@ -8,7 +8,7 @@
 import { cpuBackend, deterministicKernelOptions, fastKernelsPath } from '@dnn/nn';
 import { describeBackend } from '@dnn/nn/testing';
 import { workersBackend } from '@dnn/backend-cpu-workers';
-import { inNode } from '../../../test-support/capabilities.ts';
+import { inNode } from '../../../test-support/runtime.ts';
 import { determinismDir } from '../../../test-support/environment.ts';
 
 const records = determinismDir;

@@ -9,6 +9,7 @@ import { blobs as sharedBlobs, weightsHash } from '@dnn/nn/testing';
 import { workersBackend, WorkerFailedError } from '@dnn/backend-cpu-workers';
 import { testKernels } from '../../../test-support/environment.ts';
 import { skipIf } from '../../../test-support/capabilities.ts';
+import { isDeno, scriptArgv } from '../../../test-support/runtime.ts';
 
 /** Gaussian blobs stored as bytes (the shared fixture), wider-spread: learnable, and quick. */
 const blobs = (count: number, features = 24, classes = 5) => sharedBlobs(count, features, classes, 3, 40);
@@ -110,14 +111,13 @@ test('a worker that throws ends training with a clear error naming it, without h
   expect(Date.now() - started).toBeLessThan(10_000);
 });
 
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 skipIf(isDeno ? 'Deno gives no event when a web worker ends' : false)('a worker whose thread dies ends training with a clear error', async () => {
   await expect(fit(spec, data, opts('sgd', { backend: workersBackend({ ...testKernels, workers: 2, workerUrl: fixture('exiting-worker') }) }))).rejects.toThrow(expect.objectContaining({ constructor: WorkerFailedError, worker: 0, message: expect.stringMatching(/worker 0 failed: .*(exit|injected)/) }));
 });
 
 test('no worker outlives the run: a script that trains then returns exits by itself', () => {
   const script = fileURLToPath(new URL('./test-fixtures/train-and-return.mjs', import.meta.url)).replace('/node_modules/.cache/dnn-node-tests/', '/');
-  const argv = isDeno ? ['run', '-A', script, fixture('throwing-worker').href] : [script, fixture('throwing-worker').href];
+  const argv = scriptArgv(script, [fixture('throwing-worker').href]);
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 60_000 });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/trained 1 epoch/);

@@ -6,6 +6,7 @@ import { describeBackend } from '@dnn/nn/testing';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
 import { isRequired, requireCapability } from '../../../test-support/capabilities.ts';
+import { isDeno } from '../../../test-support/runtime.ts';
 
 let why: string | false = false;
 // Deno's software adapter (wgpu over lavapipe) compiles the size-chosen GEMM tiles for up to a minute each on a
@@ -13,7 +14,7 @@ let why: string | false = false;
 let gemmTile: 'tiny' | undefined;
 try {
   const probe = await webgpuBackend();
-  if ((globalThis as { Deno?: unknown }).Deno && /llvmpipe|lavapipe/i.test(probe.describe())) gemmTile = 'tiny';
+  if (isDeno && /llvmpipe|lavapipe/i.test(probe.describe())) gemmTile = 'tiny';
   console.log(`# WebGPU adapter: ${probe.describe()}${gemmTile ? ' (every GEMM on the tiny tile)' : ''}`);
   probe.context.device.destroy();
 } catch (e) {

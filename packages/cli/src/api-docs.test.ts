@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { simdOff } from '../../../test-support/environment.ts';
 import { skipIf } from '../../../test-support/capabilities.ts';
+import { inNode } from '../../../test-support/runtime.ts';
 
 // The repository root, found through the CLI's workspace link (tests may run from a bundle elsewhere).
 const root = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..');
-const g = globalThis as { Deno?: unknown; Bun?: unknown };
 
 // TypeDoc is a Node program: it gives the same pages whichever runtime runs the tests, so the Node pass runs it.
-skipIf(g.Deno || g.Bun ? 'TypeDoc runs under Node; the Node pass builds the reference' : simdOff ? 'the reference does not depend on DNN_SIMD (built in the SIMD pass)' : false)('TypeDoc builds the API reference without warnings', async () => {
+skipIf(!inNode ? 'TypeDoc runs under Node; the Node pass builds the reference' : simdOff ? 'the reference does not depend on DNN_SIMD (built in the SIMD pass)' : false)('TypeDoc builds the API reference without warnings', async () => {
   const out = await mkdtemp(join(tmpdir(), 'dnn-api-'));
   try {
     const r = spawnSync('node', [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out, '--logLevel', 'Warn', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8' });

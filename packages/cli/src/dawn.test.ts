@@ -3,6 +3,7 @@ import { createDawnFilter, loadsDawn, webgpuMissingHint } from './dawn.ts';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from './test-helpers.ts';
 import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { isDeno } from '../../../test-support/runtime.ts';
 
 // Dawn's output as `dnn-cli info` printed it on a machine without Vulkan, between dnn's lines.
 const DAWN_AND_DNN = [
@@ -50,8 +51,7 @@ test("dnn-cli info prints none of Dawn's warnings on stderr (they are shown with
 });
 
 // Whether it runs is decided when it is registered (bun:test has no skip from inside a test).
-const g = globalThis as { Deno?: unknown };
-const dawnTest = g.Deno
+const dawnTest = isDeno
   ? skipIf('Deno has WebGPU built in: no Dawn, no filtering child')
   : requireCapability('webgpu', /^ {2}webgpu +yes/m.test(runCli(['info']).stdout), 'no WebGPU adapter here (dnn-cli info)');
 dawnTest('--backend webgpu through the filter: a SIGINT sent to dnn-cli alone reaches the training, which exits 130', async () => {

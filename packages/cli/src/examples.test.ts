@@ -8,21 +8,21 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeModel, encodeSafetensors, layerSizes, modelTensors } from '@dnn/nn';
+import { isDeno, scriptArgv } from '../../../test-support/runtime.ts';
 
 const examples = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..', 'examples');
-const g = globalThis as { Deno?: unknown };
 const dir = await mkdtemp(join(tmpdir(), 'dnn-examples-'));
 
 function runExample(script: string, args: string[]): { code: number; out: string } {
   const file = join(examples, script);
-  const argv = g.Deno ? ['run', '-A', file, ...args] : [file, ...args];
+  const argv = scriptArgv(file, args);
   const r = spawnSync(process.execPath, argv, { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, out: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
 test('examples: train and save, load a PyTorch-style file and predict, export ONNX', async () => {
   const saved = join(dir, 'model.safetensors');
-  const trained = runExample(g.Deno ? 'train-and-save.deno.ts' : 'train-and-save.mjs', [saved, '3000']);
+  const trained = runExample(isDeno ? 'train-and-save.deno.ts' : 'train-and-save.mjs', [saved, '3000']);
   expect(trained.code, trained.out).toBe(0);
   const accuracy = Number(trained.out.match(/test accuracy ([\d.]+)%; saved/)?.[1]);
   expect(accuracy, `a quick run learns: ${trained.out}`).toBeGreaterThan(50);

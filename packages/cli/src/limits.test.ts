@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { addressSpaceLimit, checkAddressSpace, checkTrainingMemory, checkWorkers, explainOutOfMemory, trainingMemory } from './limits.ts';
 import { CLI, runCli } from './test-helpers.ts';
 import { skipIf } from '../../../test-support/capabilities.ts';
+import { isDeno } from '../../../test-support/runtime.ts';
 
 test('the estimate counts weights, gradients, optimizer slots and activations', () => {
   const spec = defaultSpec({ hidden: [400, 200] });
@@ -77,7 +78,6 @@ test('an address-space limit (ulimit -v) is read from /proc and explained', () =
   expect(explainOutOfMemory('something else', 1)).toBe('something else');
 });
 
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const hasSh = spawnSync('sh', ['-c', 'ulimit -v unlimited']).status === 0;
 skipIf(isDeno ? 'Deno itself aborts at start under such a limit, before any of our code runs' : hasSh ? false : 'no sh with ulimit')('under ulimit -v the workers backend is refused in one line, not with a crash', () => {
   const r = spawnSync('sh', ['-c', 'ulimit -v 12000000 && exec "$0" "$@"', process.execPath, CLI, 'train', '--backend', 'workers', '--epochs', '1', '--limit', '1000'], { encoding: 'utf8', timeout: 60_000 });

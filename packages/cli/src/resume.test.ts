@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeModel } from '@dnn/nn';
 import { CLI, events, runCli, type CliResult } from './test-helpers.ts';
+import { scriptArgv } from '../../../test-support/runtime.ts';
 
 const RUN = ['--epochs', '3', '--limit', '6000', '--seed', '3', '--lr', '0.002'];
 const dir = await mkdtemp(join(tmpdir(), 'dnn-resume-'));
@@ -25,8 +26,7 @@ beforeAll(() => {
  * exit code, the output, and the JSON events seen before the signal.
  */
 function runAndSignal(args: string[], signal: NodeJS.Signals, when: RegExp, times = 1): Promise<{ code: number | null; stderr: string; signalled: boolean; before: string }> {
-  const g = globalThis as { Deno?: unknown };
-  const p = spawn(process.execPath, g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  const p = spawn(process.execPath, scriptArgv(CLI, args), { env: { ...process.env, NO_COLOR: '1' } });
   let stderr = '';
   p.stderr.on('data', (d) => (stderr += d));
   let signalled = false;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from './test-helpers.ts';
 import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
+import { scriptArgv } from '../../../test-support/runtime.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'dnn-signals-'));
 const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '--json'];
@@ -17,8 +18,7 @@ const RUN = ['train', '--epochs', '20', '--limit', '12000', '--hidden', '64', '-
  * signal to the exit.
  */
 function signalled(args: string[], signals: NodeJS.Signals[], when: RegExp, gapMs = 0): Promise<{ code: number | null; signal: string | null; stderr: string; ms: number; sent: boolean }> {
-  const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-  const p = spawn(process.execPath, isDeno ? ['run', '-A', CLI, ...args] : [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+  const p = spawn(process.execPath, scriptArgv(CLI, args), { env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';
   let sentAt = 0;

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { scriptArgv } from '../../../test-support/runtime.ts';
 
 /** The built CLI, found through the workspace link (tests may run from a bundle elsewhere). */
 export const CLI = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), 'dist', 'cli.js');
@@ -13,8 +14,7 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; killAfterMs?: number } = {}): CliResult {
-  const g = globalThis as { Deno?: unknown };
-  const argv = g.Deno ? ['run', '-A', CLI, ...args] : [CLI, ...args];
+  const argv = scriptArgv(CLI, args);
   const r = spawnSync(process.execPath, argv, {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },

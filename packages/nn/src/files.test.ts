@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FileProblem, loadCheckpoint, loadModel, saveCheckpoint, saveModel, writeFileAtomic } from './files.ts';
 import { createModel } from './model.ts';
 import { defaultSpec } from './spec.ts';
+import { scriptArgv } from '../../../test-support/runtime.ts';
 
 const SIZE = 24 << 20;
 
@@ -59,10 +60,9 @@ if (child) {
     const path = join(dir, 'model.safetensors');
     await writeFile(path, content(0));
     const self = fileURLToPath(import.meta.url);
-    const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
     // Killed just after its 1st, 2nd or 3rd save, while it writes the next one.
     for (const saves of [1, 2, 3]) {
-      const p = spawn(process.execPath, isDeno ? ['run', '-A', self] : [self], { env: { ...process.env, DNN_ATOMIC_CHILD: path }, stdio: ['ignore', 'pipe', 'ignore'] });
+      const p = spawn(process.execPath, scriptArgv(self), { env: { ...process.env, DNN_ATOMIC_CHILD: path }, stdio: ['ignore', 'pipe', 'ignore'] });
       let out = '';
       const exited = new Promise((r) => p.once('exit', r));
       p.stdout.on('data', (d) => {

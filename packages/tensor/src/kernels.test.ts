@@ -3,6 +3,7 @@ import { createFastGemm, sharedSimdLevel, simdChoice } from './kernels.ts';
 import { detectSimd, enableRelaxedSimdOnNode20 } from './wasm/gemm-wasm.ts';
 import { detectSharedSimd } from './wasm/shared-kernels.ts';
 import { skipIf } from '../../../test-support/capabilities.ts';
+import { inNode } from '../../../test-support/runtime.ts';
 
 test('simdChoice reads a setting, naming where it came from when it is bad', () => {
   expect(simdChoice(undefined, 'DNN_SIMD')).toBe('auto');
@@ -27,7 +28,7 @@ test('the options pick the kernels: off the TypeScript loops, simd the plain SIM
 });
 
 const node = (globalThis as { process?: { versions: Record<string, string | undefined> } }).process?.versions;
-const node20 = !(globalThis as { Deno?: unknown }).Deno && !node?.bun && node?.node?.startsWith('20.');
+const node20 = inNode && node?.node?.startsWith('20.');
 skipIf(node20 ? false : 'only Node 20 has relaxed SIMD behind a flag')('relaxed SIMD turned on after kernels were chosen applies to the kernels made next (no import order)', () => {
   // This file's process may already have the flag (set by an earlier run of this test); the order still holds.
   const before = detectSimd();
