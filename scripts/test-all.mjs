@@ -83,7 +83,7 @@ const tests = ['packages', 'apps']
   .sort();
 if (tests.length === 0) fail('no test files matched');
 
-// The tests learn here, and only here, what this run requires of them.
+// The tests learn here, and only here, what this run requires of them (and, in DNN_TEST_PASS, which pass runs them).
 const testEnv = { DNN_TEST_REQUIRE: TEST_CAPABILITIES.filter((c) => required.includes(c)).join(','), DNN_DETERMINISM_DIR: determinismDir };
 
 function run(cmd, argv, env = {}) {
@@ -162,7 +162,7 @@ for (const pass of only) {
     }
     if (!nodeBuilt) await buildNodeTests();
     nodeBuilt = true;
-    const env = { ...testEnv, ...(pass === 'node-nosimd' ? { DNN_SIMD: 'off' } : {}) };
+    const env = { ...testEnv, DNN_TEST_PASS: pass, ...(pass === 'node-nosimd' ? { DNN_SIMD: 'off' } : {}) };
     const bundles = files.map((t) => join(nodeOut, t.replace(/\.ts$/, '.js')));
     r = run(exe, ['--enable-source-maps', '--test', '--test-reporter=tap', '--test-concurrency=1', ...bundles], env);
   } else if (pass === 'bun' || pass === 'deno') {
@@ -173,10 +173,10 @@ for (const pass of only) {
     }
     r =
       pass === 'bun'
-        ? run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)], testEnv)
+        ? run('npx', ['--no-install', 'bun', 'test', '--timeout', '120000', ...tests.map((t) => './' + t)], { ...testEnv, DNN_TEST_PASS: pass })
         : // Type-checked as it runs. Sloppy imports only because the packages' .d.ts files name their
           // siblings ./x.js (TypeScript's convention), which Deno does not map to ./x.d.ts.
-          run('npx', ['--no-install', 'deno', 'test', '-A', '--unstable-sloppy-imports', ...tests], testEnv);
+          run('npx', ['--no-install', 'deno', 'test', '-A', '--unstable-sloppy-imports', ...tests], { ...testEnv, DNN_TEST_PASS: pass });
   } else if (pass === 'typecheck') {
     if (filters.length) continue;
     const steps = [

@@ -7,7 +7,7 @@
 // (`bun test`, `deno test`), nothing is required.
 import { test, type TestBody, type TestOptions } from 'bun:test';
 import { existsSync } from 'node:fs';
-import { chromiumOverride, requiredCapabilities, simdOff } from './environment.ts';
+import { chromiumOverride, requiredCapabilities, testPass } from './environment.ts';
 import { inNode } from './runtime.ts';
 
 /** What a test may need that a machine may lack; test-all.mjs lists the same names. */
@@ -50,12 +50,23 @@ export function findChromium(): string | undefined {
 }
 
 /**
- * The gate of a test that drives headless Chromium from Node (playwright-core):
- * it runs once, in the Node pass with SIMD on (pages do not depend on
- * DNN_SIMD), and requires Chromium there.
+ * Why a test whose result does not depend on the pass (it drives another
+ * program: Chromium, TypeDoc, the GPU bundle's own Node) skips here, or
+ * false where it runs: in test-all's `node` pass only, and always outside
+ * test-all.
+ */
+export function otherThanNodePass(): string | false {
+  return testPass === undefined || testPass === 'node' ? false : `it runs once, in the node pass (this is the ${testPass} pass)`;
+}
+
+/**
+ * The gate of a test that drives headless Chromium from Node
+ * (playwright-core): it runs once, in test-all's node pass, and requires
+ * Chromium there.
  */
 export function chromiumTest(): TestFn {
-  if (simdOff) return skipIf('the page does not depend on DNN_SIMD (run in the SIMD pass)');
+  const elsewhere = otherThanNodePass();
+  if (elsewhere) return skipIf(elsewhere);
   if (!inNode) return skipIf('the browser tests run under Node (playwright-core)');
   return requireCapability('chromium', findChromium() !== undefined, 'no Chromium here (apt-get install chromium; CI installs it)');
 }

@@ -23,6 +23,9 @@ export const simdOff = testKernels.simd === 'off';
  */
 export const requiredCapabilities: ReadonlySet<string> = new Set((env.DNN_TEST_REQUIRE ?? '').split(',').filter(Boolean));
 
+/** The test-all pass running the tests (DNN_TEST_PASS: node, node22, bun, node-nosimd, ...); undefined outside test-all. */
+export const testPass: string | undefined = env.DNN_TEST_PASS || undefined;
+
 /** DNN_CHROMIUM: the browser the browser tests drive instead of Debian's; naming nothing that exists, none. */
 export const chromiumOverride: string | undefined = env.DNN_CHROMIUM;
 

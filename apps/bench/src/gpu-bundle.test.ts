@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simdOff } from '../../../test-support/environment.ts';
-import { skipIf } from '../../../test-support/capabilities.ts';
+import { otherThanNodePass, skipIf } from '../../../test-support/capabilities.ts';
 import { inNode } from '../../../test-support/runtime.ts';
 
 // Under Node the test runs from a bundle in node_modules/.cache/dnn-node-tests/, mirroring the tree.
@@ -27,15 +26,14 @@ const real = (p: string) => {
 };
 const underPathNode = inNode && Boolean(pathNode) && real(process.execPath) === real(pathNode!);
 const skip =
-  simdOff
-    ? 'the bundle does not depend on DNN_SIMD (run in the SIMD pass)'
-    : !underPathNode
-      ? 'the bundle runs on its own Node 22 whatever runs this test: it is checked once, under the `node` on PATH'
+  otherThanNodePass() ||
+  (!underPathNode
+    ? 'the bundle runs on its own Node 22 whatever runs this test: it is checked once, under the `node` on PATH'
     : process.platform !== 'linux' || process.arch !== 'x64'
       ? 'the bundle is for x86-64 Linux'
       : !has('node') || !has('bash') || !has('gzip')
         ? 'needs node, bash and gzip on PATH'
-        : false;
+        : false);
 
 skipIf(skip)('npm run gpu:bundle writes a bundle under 60 MiB whose run.sh runs the whole bench on this adapter', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dnn-gpu-bundle-'));

@@ -7,15 +7,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { simdOff } from '../../../test-support/environment.ts';
-import { skipIf } from '../../../test-support/capabilities.ts';
+import { otherThanNodePass, skipIf } from '../../../test-support/capabilities.ts';
 import { inNode } from '../../../test-support/runtime.ts';
 
 // The repository root, found through the CLI's workspace link (tests may run from a bundle elsewhere).
 const root = join(dirname(createRequire(import.meta.url).resolve('dnn-cli/package.json')), '..', '..');
 
 // TypeDoc is a Node program: it gives the same pages whichever runtime runs the tests, so the Node pass runs it.
-skipIf(!inNode ? 'TypeDoc runs under Node; the Node pass builds the reference' : simdOff ? 'the reference does not depend on DNN_SIMD (built in the SIMD pass)' : false)('TypeDoc builds the API reference without warnings', async () => {
+skipIf(otherThanNodePass() || (!inNode && 'TypeDoc runs under Node'))('TypeDoc builds the API reference without warnings', async () => {
   const out = await mkdtemp(join(tmpdir(), 'dnn-api-'));
   try {
     const r = spawnSync('node', [join(root, 'node_modules/typedoc/bin/typedoc'), '--out', out, '--logLevel', 'Warn', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8' });
