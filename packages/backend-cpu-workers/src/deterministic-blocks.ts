@@ -9,14 +9,13 @@
  * (worker.ts), which sums one gradient per worker.
  * @module
  */
-import { blockGradients, DETERMINISTIC_BLOCKS, rateOf, type Kernels, type Optimizer, type OptimizerState, type Workspace } from '@dnn/nn';
+import { blockGradients, blockLossTotal, DETERMINISTIC_BLOCKS, rateOf, type Kernels, type Optimizer, type OptimizerState, type Workspace } from '@dnn/nn';
 import type { SharedKernels } from '@dnn/tensor';
 import { barrier } from './barrier.ts';
 import type { ToWorker } from './protocol.ts';
 import type { BlockLayout, SharedViews } from './shared.ts';
 
 export type { BlockLayout };
-
 
 /** Allocates the blocks' buffers in the pool's memory (main thread, once per run). */
 export function allocateBlocks(kernels: SharedKernels, paramCount: number): BlockLayout {
@@ -29,8 +28,7 @@ export function allocateBlocks(kernels: SharedKernels, paramCount: number): Bloc
 /** The sum of the blocks' losses since they were zeroed (main thread, between chunks). */
 export function blockLossSum(blocks: BlockLayout): number {
   const losses = new Float64Array(blocks.losses);
-  let s = 0;
-  for (let k = 0; k < losses.length; k++) s += losses[k];
+  const s = blockLossTotal(losses);
   losses.fill(0);
   return s;
 }

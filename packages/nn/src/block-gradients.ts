@@ -60,10 +60,13 @@ export function blockGradients(
       losses[k] += computeGradients(ws, params, parts[k], hi - lo, kernels, rows, pass);
     },
     sum: (lo, hi) => treeSum(parts, lo, hi),
-    chunkLoss() {
-      let s = 0;
-      for (let k = 0; k < losses.length; k++) s += losses[k];
-      return s;
-    },
+    chunkLoss: () => blockLossTotal(losses),
   };
+}
+
+/** The blocks' losses added in block order (the cpu backend's chunk loss, and the pool's from its shared losses). */
+export function blockLossTotal(losses: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < losses.length; k++) s += losses[k];
+  return s;
 }

@@ -75,7 +75,7 @@ export {
 export { type CpuBackendOptions, cpuBackend } from './cpu-backend.ts';
 export { PREDICT_CHUNK, predictRows, copyState, restoreState, checkState, TrainerDisposedError } from './trainer-parts.ts';
 export { DETERMINISTIC_BLOCKS, blockRows, treeSum } from './deterministic.ts';
-export { type BlockGradients, blockGradients } from './block-gradients.ts';
+export { type BlockGradients, blockGradients, blockLossTotal } from './block-gradients.ts';
 export { withSparseFirstLayer, sparseInputBuffer, sparseFirstLayerBytes } from './sparse-first-layer.ts';
 export { type Metrics, metricsFromOutputs } from './metrics.ts';
 export {

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { powInt, type AdamFn } from '@dnn/tensor';
+import { adamScales, type AdamFn } from '@dnn/tensor';
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -123,9 +123,7 @@ function adamStep(
   end: number,
   shift: number,
 ): void {
-  // powInt, not **: engines' ** differ in the last bit.
-  const c2 = 1 / (1 - powInt(b2, t));
-  const stepSize = lr / (1 - powInt(b1, t));
+  const { stepSize, c2 } = adamScales(lr, b1, b2, t);
   const a1 = 1 - b1;
   const a2 = 1 - b2;
   // Locals, not reads back from the arrays: one load and store of each.

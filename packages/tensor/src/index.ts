@@ -8,6 +8,7 @@ export { type FloatArray, type Tensor, sizeOf, tensor, sameShape } from './shape
 export { Rng } from './random.ts';
 export type { Dataset } from './dataset.ts';
 export { exp as portableExp, log as portableLog, powInt } from './portable-math.ts';
+export { adamScales } from './adam-scales.ts';
 export { type GemmFn, gemm, checkGemm } from './gemm.ts';
 export { addBias, biasRelu, sumRows, softmaxRows, argmaxRows, gatherRows } from './rowwise.ts';
 export {

@@ -7,7 +7,6 @@
  */
 import { cosSinTurn, log } from './portable-math.ts';
 
-
 function splitmix32(state: { s: number }): number {
   state.s = (state.s + 0x9e3779b9) | 0;
   let z = state.s;

@@ -9,7 +9,7 @@
  * Operands that are not in the memory fall back to the copying kernel.
  * @module
  */
-import { powInt } from '../portable-math.ts';
+import { adamScales } from '../adam-scales.ts';
 import { checkGemm, type GemmFn } from '../gemm.ts';
 import { createWasmGemm, type SimdLevel } from './gemm-wasm.ts';
 import { SHARED_RELAXED_BASE64, SHARED_SIMD_BASE64 } from './kernels.generated.ts';
@@ -192,8 +192,7 @@ export class SharedKernels {
     if (this.partsList === 0) this.partsList = this.take(64);
     if (!this.list || this.list.buffer !== this.memory.buffer) this.list = new Int32Array(this.memory.buffer, this.partsList, 16);
     for (let w = 0; w < parts.length; w++) this.list[w] = parts[w].byteOffset + start * 4;
-    const stepSize = lr / (1 - powInt(b1, t));
-    const c2 = 1 / (1 - powInt(b2, t));
+    const { stepSize, c2 } = adamScales(lr, b1, b2, t);
     this.exports.adam(pp + start * 4, this.partsList, parts.length, pm + start * 4, pv + start * 4, end - start, b1, b2, stepSize, c2, eps);
     return true;
   };
