@@ -20,10 +20,9 @@ Usage: npm run bench -- [options]     (or: node apps/bench/dist/bench.js [option
   --help            this text
 
 Sections: gemm, GFLOP/s per path and shape on one thread; epoch, one 60,000-image epoch of
-784-400-200-10 (Adam, batch 100) for cpu (sparse and dense first layer), 1 and 2 workers
-(and on 20,000 images),
-the cpu epoch in one child process and in two at once (the machine's ceiling for 2 threads) and
-the baselines, with ratios; cnn, the same epoch of the default CNN on cpu and 2 workers
+784-400-200-10 (Adam, batch 100) for cpu (sparse and dense first layer), 1 and 2 workers (also
+on 20,000 images), the cpu epoch in one child process and in two at once (the machine's ceiling
+for 2 threads) and the baselines, with ratios; cnn, the same epoch of the default CNN on cpu and 2 workers
 beside PyTorch with 1 and 2 threads (cpu_torch.py --arch cnn; steps timed, scaled); runtimes, the cpu epoch in Node 20, 22, 24, Bun and Deno (Node 22
 and 24 from scripts/node-versions, as the test runner installs them); gpu, WebGPU.`;
 

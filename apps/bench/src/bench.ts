@@ -5,11 +5,11 @@
  * blocking; TensorFlow.js wasm and cpu; jax-js wasm), then seconds per
  * 60,000-image epoch of 784-400-200-10 (Adam, batch 100) for the cpu
  * backend (sparse and dense first layer), the workers backend at 1 and 2
- * threads (and at 1 and 2 on 20,000 images, a small run), cpu and 2 workers in deterministic mode (its cost: the same epoch
- * with and without, in the same rounds), the cpu epoch in one child process
- * and in two at once (what two independent threads get from this machine,
- * the ceiling for the workers) and PyTorch with 2 threads,
- * alternating round by round, then
+ * threads (also on 20,000 images, a small run), cpu and 2 workers in
+ * deterministic mode (its cost: the same epoch with and without, in the
+ * same rounds), the cpu epoch in one child process and in two at once (what
+ * two independent threads get from this machine, the ceiling for the
+ * workers) and PyTorch with 2 threads, alternating round by round, then
  * TensorFlow.js wasm and jax-js wasm (these two time a fixed number of steps
  * and scale to 600, as they say), the ratios, and the peak memory of a
  * 2-worker training run; then the same epoch of the default CNN (steps
