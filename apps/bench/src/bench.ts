@@ -186,7 +186,7 @@ async function epochChild(): Promise<void> {
 async function runtimesSection(): Promise<void> {
   out({ section: 'runtimes' }, `\nThe cpu epoch (60,000 images, default network) per runtime (best of ${reps}, rounds alternating)`);
   const list = runtimes(repoRoot(), fileURLToPath(import.meta.url), process.execPath);
-  const samples = await alternate(reps, Object.fromEntries(list.map((rt) => [rt.name, async () => childEpoch(rt)])));
+  const samples = await alternate(reps, Object.fromEntries(list.map((rt) => [rt.name, () => childEpoch(rt)])));
   for (const rt of list) {
     const ok = samples[rt.name].filter((r) => 'seconds' in r) as { runtime: string; kernels: string; seconds: number }[];
     if (ok.length === 0) {

@@ -5,7 +5,7 @@
  * node_modules), Bun and Deno (the devDependencies). Each runs this same
  * benchmark file with --epoch-child and prints one JSON line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,11 +64,8 @@ export function runtimes(root: string, benchFile: string, currentNode: string): 
 export type ChildEpoch = { runtime: string; kernels: string; seconds: number } | { skipped: string };
 
 /** One cpu epoch in `rt`, via the benchmark's --epoch-child mode. */
-export function childEpoch(rt: Runtime): ChildEpoch {
-  if (!rt.command) return { skipped: rt.skipped ?? 'not available' };
-  const [cmd, ...args] = rt.command;
-  const r = spawnSync(cmd, [...args, '--epoch-child'], { encoding: 'utf8', timeout: 600_000 });
-  return childResult(r.status, r.stdout || '', r.stderr || '', r.error?.message);
+export async function childEpoch(rt: Runtime): Promise<ChildEpoch> {
+  return (await concurrentEpochs(rt, 1))[0];
 }
 
 /**
