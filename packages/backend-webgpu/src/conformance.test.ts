@@ -6,15 +6,14 @@ import { describeBackend } from '@dnn/nn/testing';
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
 import { isRequired, requireCapability } from '../../../test-support/capabilities.ts';
-import { isDeno } from '../../../test-support/runtime.ts';
+import { testGemmTile } from './test-tile.ts';
 
 let why: string | false = false;
-// Deno's software adapter (wgpu over lavapipe) compiles the size-chosen GEMM tiles for up to a minute each on a
-// cold shader cache, the tiny tile in a fraction of a second: there the suite puts every GEMM on the tiny tile.
+// On Deno's software adapter the suite puts every GEMM on the tiny tile (test-tile.ts).
 let gemmTile: 'tiny' | undefined;
 try {
   const probe = await webgpuBackend();
-  if (isDeno && /llvmpipe|lavapipe/i.test(probe.describe())) gemmTile = 'tiny';
+  gemmTile = testGemmTile(probe);
   console.log(`# WebGPU adapter: ${probe.describe()}${gemmTile ? ' (every GEMM on the tiny tile)' : ''}`);
   probe.context.device.destroy();
 } catch (e) {

@@ -9,7 +9,7 @@ import { cpuBackend, defaultCnnSpec, initParams, paramLayout, validateSpec, type
 import { webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
 import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
-import { isDeno } from '../../../test-support/runtime.ts';
+import { testGemmTile } from './test-tile.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 /** The same device, every GEMM on the tiny tile. */
@@ -18,10 +18,8 @@ let why = '';
 try {
   backend = await webgpuBackend();
   tiny = await webgpuBackend({ device: backend.context.device, gemmTile: 'tiny' });
-  // Deno's software adapter (wgpu over lavapipe) compiles each GEMM variant of the size-chosen tiles for up to a
-  // minute on a cold shader cache (tens of variants here), the tiny tile's in a fraction of a second. There the
-  // tests run on the tiny tile; Node and Bun (Dawn) run them on the size-chosen tiles, and the tiny tile's own test.
-  if (isDeno && /llvmpipe|lavapipe/i.test(backend.describe())) {
+  // Tens of GEMM variants here: on Deno's software adapter the tests run on the tiny tile (test-tile.ts).
+  if (testGemmTile(backend)) {
     console.log('# Deno on a software adapter: every GEMM on the tiny tile (its shader compiler is slow); Node and Bun test the size-chosen tiles');
     backend = tiny;
   }

@@ -8,7 +8,7 @@ import { noise, paramsWithBiases } from '@dnn/nn/testing';
 import { createGpuGemm, webgpuBackend } from '@dnn/backend-webgpu';
 import { simdOff } from '../../../test-support/environment.ts';
 import { requireCapability, skipIf } from '../../../test-support/capabilities.ts';
-import { isDeno } from '../../../test-support/runtime.ts';
+import { testGemmTile } from './test-tile.ts';
 
 let backend: Awaited<ReturnType<typeof webgpuBackend>> | null = null;
 let why = '';
@@ -16,9 +16,7 @@ let why = '';
 let slowCompiler = false;
 try {
   backend = await webgpuBackend();
-  slowCompiler = isDeno && /llvmpipe|lavapipe/i.test(backend.describe());
-  // Deno's software adapter (wgpu over lavapipe) compiles each GEMM variant of the size-chosen tiles for up to a
-  // minute on a cold shader cache; the tiny tile's in a fraction of a second. Node and Bun (Dawn) test every tile.
+  slowCompiler = testGemmTile(backend) !== undefined;
   if (slowCompiler) backend = await webgpuBackend({ device: backend.context.device, gemmTile: 'tiny' });
   console.log(`# WebGPU adapter: ${backend.describe()}`);
 } catch (e) {
